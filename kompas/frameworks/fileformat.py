@@ -1,0 +1,458 @@
+"""The framework file format: reading with located errors, validation, normalisation, writing.
+
+The format is documented in docs/framework-format.md; its structure is the JSON Schema in
+schema/framework.schema.json, and the rules a schema cannot express (unique codes, references
+between sections, five distinct criteria) are checked here. Nothing in this module touches the
+database.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+FORMAT = "ibp-kompas-framework"
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schema" / "framework.schema.json"
+RESPONSIBILITY_KEYS = ("accountable", "responsible", "consulted", "informed")
+MAX_REPORTED_PROBLEMS = 50
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: JsonPath
+    message: str
+    line: int | None = None
+
+    def location(self) -> str:
+        parts = []
+        for key in self.path:
+            if isinstance(key, int):
+                parts.append(f"[{key}]")
+            else:
+                parts.append(f".{key}" if parts else key)
+        return "".join(parts)
+
+
+@dataclass
+class FrameworkFileError(Exception):
+    """A framework file that cannot be imported, with every problem found and where."""
+
+    filename: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        lines = []
+        for problem in self.problems[:MAX_REPORTED_PROBLEMS]:
+            where = self.filename
+            if problem.line is not None:
+                where += f":{problem.line}"
+            location = problem.location()
+            lines.append(f"{where}: {location}: {problem.message}" if location else
+                         f"{where}: {problem.message}")
+        hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
+        if hidden > 0:
+            lines.append(f"{self.filename}: ... and {hidden} more problems")
+        return lines
+
+
+@dataclass(frozen=True)
+class FrameworkDocument:
+    """A validated, normalised framework file and the checksum of its content."""
+
+    data: dict[str, Any]
+    checksum: str
+
+    @property
+    def slug(self) -> str:
+        return str(self.data["framework"]["slug"])
+
+    @property
+    def version(self) -> str:
+        return str(self.data["version"]["version"])
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit dates, so that dates stay text as the schema expects."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_framework_file(path: Path, *, max_bytes: int) -> FrameworkDocument:
+    """Read, validate and normalise a framework file; raise FrameworkFileError on any problem."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise FrameworkFileError(name, [Problem((), f"cannot read the file: {error.strerror}")])
+    if size > max_bytes:
+        raise FrameworkFileError(
+            name, [Problem((), f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes")]
+        )
+    raw = path.read_bytes()
+    return parse_framework_text(raw, filename=name)
+
+
+def parse_framework_text(raw: bytes, *, filename: str) -> FrameworkDocument:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise FrameworkFileError(
+            filename,
+            [Problem((), f"the file is not UTF-8 text (byte {error.start} is invalid)", line)],
+        ) from None
+    data, lines = _load_yaml(text, filename)
+    problems = _schema_problems(data, lines)
+    if not problems:
+        problems = _rule_problems(data, lines)
+    if problems:
+        raise FrameworkFileError(filename, problems)
+    normalised = normalise(data)
+    return FrameworkDocument(normalised, checksum_of(normalised))
+
+
+def normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """The canonical form of a valid document: every optional field present, levels in order."""
+    version = data["version"]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "framework": {"slug": data["framework"]["slug"], "name": data["framework"]["name"]},
+        "version": {
+            "version": version["version"],
+            "title": version["title"],
+            "publisher": version.get("publisher", ""),
+            "description": version.get("description", ""),
+            "language": version.get("language", "nl"),
+            "released": version.get("released"),
+            "source_url": version.get("source_url", ""),
+            "notice": version.get("notice", ""),
+            "target_level": version["target_level"],
+            "levels": [
+                {
+                    "level": level["level"],
+                    "name": level["name"],
+                    "description": level.get("description", ""),
+                }
+                for level in sorted(version["levels"], key=lambda item: item["level"])
+            ],
+            "growth_path": [
+                {
+                    "phase": phase["phase"],
+                    "name": phase["name"],
+                    "description": phase.get("description", ""),
+                }
+                for phase in sorted(version.get("growth_path", []), key=lambda item: item["phase"])
+            ],
+        },
+        "parts": [{"code": part["code"], "name": part["name"]} for part in data["parts"]],
+        "domains": [
+            {
+                "code": domain["code"],
+                "part": domain["part"],
+                "number": domain["number"],
+                "name": domain["name"],
+                "confirmed": domain.get("confirmed", False),
+                "description": domain.get("description", ""),
+                "responsibility": {
+                    key: list(domain.get("responsibility", {}).get(key, []))
+                    for key in RESPONSIBILITY_KEYS
+                },
+            }
+            for domain in data["domains"]
+        ],
+        "norms": [
+            {
+                "code": norm["code"],
+                "domain": norm["domain"],
+                "title": norm["title"],
+                "confirmed": norm.get("confirmed", False),
+                "statement": norm["statement"],
+                "why": norm["why"],
+                "criteria": [
+                    {"level": criterion["level"], "text": criterion["text"]}
+                    for criterion in sorted(norm["criteria"], key=lambda item: item["level"])
+                ],
+                "example_measures": list(norm.get("example_measures", [])),
+                "references": [
+                    {"standard": ref["standard"], "clause": ref["clause"]}
+                    for ref in norm.get("references", [])
+                ],
+                "growth_phase": norm.get("growth_phase"),
+            }
+            for norm in data["norms"]
+        ],
+    }
+
+
+def checksum_of(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def dump_framework(document: dict[str, Any]) -> str:
+    """Write a normalised document as YAML that reads back to the same document."""
+    return yaml.dump(
+        document,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line text as a literal block keeps exported files readable and diffable; the
+    # emitter falls back to a quoted style where a block cannot hold the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+# --- reading YAML with line numbers -------------------------------------------------------
+
+
+def _load_yaml(text: str, filename: str) -> tuple[Any, dict[JsonPath, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise FrameworkFileError(
+            filename, [Problem((), f"invalid YAML: {error.problem or error.context}", line)]
+        ) from None
+    except yaml.YAMLError as error:
+        raise FrameworkFileError(filename, [Problem((), f"invalid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise FrameworkFileError(filename, [Problem((), "the file is empty")])
+    lines: dict[JsonPath, int] = {}
+    problems: list[Problem] = []
+    data = _construct(loader, node, (), lines, problems)
+    if problems:
+        raise FrameworkFileError(filename, problems)
+    if not isinstance(data, dict):
+        raise FrameworkFileError(
+            filename, [Problem((), "the file must hold a mapping (format, framework, ...)", 1)]
+        )
+    return data, lines
+
+
+def _construct(
+    loader: _Loader,
+    node: yaml.Node,
+    path: JsonPath,
+    lines: dict[JsonPath, int],
+    problems: list[Problem],
+) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                problems.append(
+                    Problem(path, f"keys must be text, not {key!r}", key_node.start_mark.line + 1)
+                )
+                continue
+            if key in mapping:
+                problems.append(
+                    Problem(path + (key,), "this key appears twice", key_node.start_mark.line + 1)
+                )
+                continue
+            mapping[key] = _construct(loader, value_node, (*path, key), lines, problems)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(loader, item, (*path, index), lines, problems)
+            for index, item in enumerate(node.value)
+        ]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as error:
+        problems.append(Problem(path, f"invalid value: {error}", node.start_mark.line + 1))
+        return None
+
+
+def _line_for(path: JsonPath, lines: dict[JsonPath, int]) -> int | None:
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _schema_problems(data: Any, lines: dict[JsonPath, int]) -> list[Problem]:
+    problems = []
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    for error in errors:
+        path: JsonPath = tuple(error.absolute_path)
+        problems.append(Problem(path, _describe(error), _line_for(path, lines)))
+    return problems
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
+}
+
+
+def _describe(error: ValidationError) -> str:
+    validator, expected, value = error.validator, error.validator_value, error.instance
+    if validator == "required":
+        missing = [name for name in expected if name not in value]
+        return "missing field " + ", ".join(repr(name) for name in missing)
+    if validator == "additionalProperties":
+        unknown = sorted(set(value) - set(error.schema.get("properties", {})))
+        return "unknown field " + ", ".join(repr(name) for name in unknown)
+    if validator == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds)
+        return f"expected {wanted}, found {_show(value)}"
+    if validator in {"minimum", "maximum"} and error.schema.get("maximum") == 5:
+        return f"level {_show(value)} is outside 1-5"
+    if validator == "minimum":
+        return f"{_show(value)} is below the minimum of {expected}"
+    if validator == "maximum":
+        return f"{_show(value)} is above the maximum of {expected}"
+    if validator == "pattern" and expected == "\\S":
+        return "must not be empty"
+    if validator == "not":
+        return "must be a single line"
+    if validator == "pattern":
+        return f"{_show(value)} is not allowed here (expected the pattern {expected})"
+    if validator == "minItems":
+        return f"needs at least {expected} items, found {len(value)}"
+    if validator == "maxItems":
+        return f"allows at most {expected} items, found {len(value)}"
+    if validator == "maxLength":
+        return f"is {len(value)} characters long; at most {expected} allowed"
+    if validator == "const":
+        return f"must be {_show(expected)}, found {_show(value)}"
+    if validator == "format" and expected == "date":
+        return f"{_show(value)} is not a date (YYYY-MM-DD)"
+    return error.message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _rule_problems(data: dict[str, Any], lines: dict[JsonPath, int]) -> list[Problem]:
+    """The rules JSON Schema cannot express; data has passed the schema."""
+    problems: list[Problem] = []
+
+    def report(path: JsonPath, message: str) -> None:
+        problems.append(Problem(path, message, _line_for(path, lines)))
+
+    version = data["version"]
+    released = version.get("released")
+    if released is not None:
+        try:
+            datetime.date.fromisoformat(released)
+        except ValueError:
+            report(("version", "released"), f"{_show(released)} is not a date (YYYY-MM-DD)")
+
+    level_numbers = [level["level"] for level in version["levels"]]
+    if sorted(level_numbers) != [1, 2, 3, 4, 5]:
+        report(("version", "levels"), "must define each of the levels 1-5 exactly once")
+
+    phases = _unique(
+        data["version"].get("growth_path", []), "phase", ("version", "growth_path"), report
+    )
+    parts = _unique(data["parts"], "code", ("parts",), report)
+    domains = _unique(data["domains"], "code", ("domains",), report)
+    _unique(data["norms"], "code", ("norms",), report)
+
+    numbers_seen: set[tuple[str, int]] = set()
+    for index, domain in enumerate(data["domains"]):
+        if domain["part"] not in parts:
+            report(("domains", index, "part"), f"unknown part {domain['part']!r}")
+        key = (domain["part"], domain["number"])
+        if key in numbers_seen:
+            report(
+                ("domains", index, "number"),
+                f"number {domain['number']} is used twice in part {domain['part']!r}",
+            )
+        numbers_seen.add(key)
+
+    for index, norm in enumerate(data["norms"]):
+        path: JsonPath = ("norms", index)
+        if norm["domain"] not in domains:
+            report((*path, "domain"), f"unknown domain {norm['domain']!r} for norm {norm['code']}")
+        levels = [criterion["level"] for criterion in norm["criteria"]]
+        for position, level in enumerate(levels):
+            if level in levels[:position]:
+                report((*path, "criteria", position, "level"), f"level {level} appears twice")
+        texts = [" ".join(criterion["text"].split()).casefold() for criterion in norm["criteria"]]
+        for position, text in enumerate(texts):
+            if text in texts[:position]:
+                report(
+                    (*path, "criteria", position, "text"),
+                    "repeats the text of another level; each level needs its own criterion",
+                )
+        phase = norm.get("growth_phase")
+        if phase is not None and phase not in phases:
+            report((*path, "growth_phase"), f"unknown growth-path phase {phase}")
+    return problems
+
+
+def _unique(
+    items: list[dict[str, Any]], key: str, path: JsonPath, report: Any
+) -> set[Any]:
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        value = item[key]
+        if value in seen:
+            report((*path, index, key), f"duplicate {key} {_show(value)}")
+        seen.add(value)
+    return seen
