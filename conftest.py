@@ -1,0 +1,5 @@
+"""Test-wide setup. Settings need DEBUG or a SECRET_KEY; the test suite runs as local use."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
