@@ -229,7 +229,6 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Framework import limits.
 FRAMEWORK_IMPORT_MAX_BYTES = env_int("FRAMEWORK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-DEFAULT_FRAMEWORK_SLUG = os.environ.get("DEFAULT_FRAMEWORK_SLUG", "normenkader-ibp-fo")
 
 LOGGING = {
     "version": 1,

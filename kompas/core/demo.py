@@ -38,9 +38,7 @@ def seed_demo(*, with_accounts: bool) -> list[str]:
     report = []
     result = framework_import(path=SHIPPED_FRAMEWORK)
     state = "loaded" if result.created else "already present"
-    report.append(
-        f"Framework {result.version.framework.slug} {result.version.version}: {state}."
-    )
+    report.append(f"Framework {result.version.framework.slug} {result.version.version}: {state}.")
     if with_accounts:
         report.extend(_seed_accounts())
     return report

@@ -60,8 +60,11 @@ class FrameworkFileError(Exception):
             if problem.line is not None:
                 where += f":{problem.line}"
             location = problem.location()
-            lines.append(f"{where}: {location}: {problem.message}" if location else
-                         f"{where}: {problem.message}")
+            lines.append(
+                f"{where}: {location}: {problem.message}"
+                if location
+                else f"{where}: {problem.message}"
+            )
         hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
         if hidden > 0:
             lines.append(f"{self.filename}: ... and {hidden} more problems")
@@ -84,7 +87,11 @@ class FrameworkDocument:
         return str(self.data["version"]["version"])
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Safe YAML without implicit dates, so that dates stay text as the schema expects."""
 
 
@@ -100,7 +107,9 @@ def read_framework_file(path: Path, *, max_bytes: int) -> FrameworkDocument:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise FrameworkFileError(name, [Problem((), f"cannot read the file: {error.strerror}")])
+        raise FrameworkFileError(
+            name, [Problem((), f"cannot read the file: {error.strerror}")]
+        ) from None
     if size > max_bytes:
         raise FrameworkFileError(
             name, [Problem((), f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes")]
@@ -283,7 +292,7 @@ def _construct(
                 continue
             if key in mapping:
                 problems.append(
-                    Problem(path + (key,), "this key appears twice", key_node.start_mark.line + 1)
+                    Problem((*path, key), "this key appears twice", key_node.start_mark.line + 1)
                 )
                 continue
             mapping[key] = _construct(loader, value_node, (*path, key), lines, problems)
@@ -336,19 +345,22 @@ _TYPE_NAMES = {
 }
 
 
-def _describe(error: ValidationError) -> str:
-    validator, expected, value = error.validator, error.validator_value, error.instance
+def _describe(error: ValidationError) -> str:  # noqa: PLR0911, PLR0912 - one message per rule
+    validator: Any = error.validator
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: Any = error.schema
     if validator == "required":
         missing = [name for name in expected if name not in value]
         return "missing field " + ", ".join(repr(name) for name in missing)
     if validator == "additionalProperties":
-        unknown = sorted(set(value) - set(error.schema.get("properties", {})))
+        unknown = sorted(set(value) - set(schema.get("properties", {})))
         return "unknown field " + ", ".join(repr(name) for name in unknown)
     if validator == "type":
         kinds = expected if isinstance(expected, list) else [expected]
-        wanted = " or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds)
+        wanted = " or ".join(str(_TYPE_NAMES.get(kind, kind)) for kind in kinds)
         return f"expected {wanted}, found {_show(value)}"
-    if validator in {"minimum", "maximum"} and error.schema.get("maximum") == 5:
+    if validator in {"minimum", "maximum"} and schema.get("maximum") == 5:
         return f"level {_show(value)} is outside 1-5"
     if validator == "minimum":
         return f"{_show(value)} is below the minimum of {expected}"
@@ -387,7 +399,7 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _rule_problems(data: dict[str, Any], lines: dict[JsonPath, int]) -> list[Problem]:
+def _rule_problems(data: dict[str, Any], lines: dict[JsonPath, int]) -> list[Problem]:  # noqa: PLR0912
     """The rules JSON Schema cannot express; data has passed the schema."""
     problems: list[Problem] = []
 
@@ -446,9 +458,7 @@ def _rule_problems(data: dict[str, Any], lines: dict[JsonPath, int]) -> list[Pro
     return problems
 
 
-def _unique(
-    items: list[dict[str, Any]], key: str, path: JsonPath, report: Any
-) -> set[Any]:
+def _unique(items: list[dict[str, Any]], key: str, path: JsonPath, report: Any) -> set[Any]:
     seen: set[Any] = set()
     for index, item in enumerate(items):
         value = item[key]

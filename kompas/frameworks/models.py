@@ -134,7 +134,7 @@ class Domain(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # {"accountable": [...], "responsible": [...], "consulted": [...], "informed": [...]}
+    # Role names per RACI key: accountable, responsible, consulted and informed.
     responsibility = models.JSONField(_("responsibility matrix"), default=dict, blank=True)
     confirmed = models.BooleanField(_("code and name confirmed"), default=False)
     position = models.PositiveIntegerField(_("position"))

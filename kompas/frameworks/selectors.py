@@ -53,7 +53,7 @@ def latest_version(*, slug: str) -> FrameworkVersion:
 
 def get_version(*, slug: str, version: str) -> FrameworkVersion:
     return get_object_or_404(
-        FrameworkVersion.objects.select_related("framework").prefetch_related("levels"),
+        FrameworkVersion.objects.select_related("framework"),
         framework__slug=slug,
         version=version,
     )
@@ -75,33 +75,43 @@ def catalogue(*, version: FrameworkVersion) -> list[PartOverview]:
     ]
 
 
-def get_domain(*, version: FrameworkVersion, code: str) -> Domain:
+def get_domain(*, slug: str, version: str, code: str) -> Domain:
+    """A domain with its version, framework, part and norms in two queries."""
     norms = Norm.objects.order_by("position").only("code", "title", "confirmed", "domain_id")
     return get_object_or_404(
-        Domain.objects.select_related("part").prefetch_related(Prefetch("norms", queryset=norms)),
-        framework_version=version,
+        Domain.objects.select_related("framework_version__framework", "part").prefetch_related(
+            Prefetch("norms", queryset=norms)
+        ),
+        framework_version__framework__slug=slug,
+        framework_version__version=version,
         code=code,
     )
 
 
-def get_norm(*, version: FrameworkVersion, code: str) -> Norm:
+def get_norm(*, slug: str, version: str, code: str) -> Norm:
+    """A norm with everything its page shows: version, domain, levels, criteria and the rest."""
     return get_object_or_404(
-        Norm.objects.select_related("domain__part", "growth_phase").prefetch_related(
-            "criteria", "example_measures", "references"
+        Norm.objects.select_related(
+            "framework_version__framework", "domain__part", "growth_phase"
+        ).prefetch_related(
+            "framework_version__levels", "criteria", "example_measures", "references"
         ),
-        framework_version=version,
+        framework_version__framework__slug=slug,
+        framework_version__version=version,
         code=code,
     )
 
 
 def neighbours(*, norm: Norm) -> tuple[Norm | None, Norm | None]:
-    """The norms before and after this one in the version's order."""
-    siblings = Norm.objects.filter(framework_version_id=norm.framework_version_id).only(
-        "code", "title"
-    )
-    previous = siblings.filter(position__lt=norm.position).order_by("-position").first()
-    following = siblings.filter(position__gt=norm.position).order_by("position").first()
-    return previous, following
+    """The norms before and after this one in the version's order (positions are contiguous)."""
+    around = {
+        other.position: other
+        for other in Norm.objects.filter(
+            framework_version_id=norm.framework_version_id,
+            position__in=[norm.position - 1, norm.position + 1],
+        ).only("code", "title", "position")
+    }
+    return around.get(norm.position - 1), around.get(norm.position + 1)
 
 
 def search_norms(*, version: FrameworkVersion, query: str) -> list[Norm]:
@@ -136,9 +146,7 @@ def export_document(*, version: FrameworkVersion) -> dict[str, Any]:
     )
     parts = list(Part.objects.filter(framework_version=version).order_by("position"))
     domains = list(
-        Domain.objects.filter(framework_version=version)
-        .select_related("part")
-        .order_by("position")
+        Domain.objects.filter(framework_version=version).select_related("part").order_by("position")
     )
     norms = (
         Norm.objects.filter(framework_version=version)

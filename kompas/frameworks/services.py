@@ -78,9 +78,7 @@ def framework_import_document(*, document: FrameworkDocument, filename: str) -> 
                     "imported; give the new file a new version number."
                 )
         else:
-            framework = Framework.objects.create(
-                slug=document.slug, name=data["framework"]["name"]
-            )
+            framework = Framework.objects.create(slug=document.slug, name=data["framework"]["name"])
         version = _create_version(framework, document)
     return ImportResult(version, created=True)
 

@@ -10,9 +10,7 @@ SEARCH_MAX_LENGTH = 200
 
 @require_safe
 def framework_index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "frameworks/index.html", {"frameworks": selectors.framework_list()}
-    )
+    return render(request, "frameworks/index.html", {"frameworks": selectors.framework_list()})
 
 
 @require_safe
@@ -34,17 +32,16 @@ def catalogue(request: HttpRequest, slug: str, version: str) -> HttpResponse:
 
 @require_safe
 def domain_detail(request: HttpRequest, slug: str, version: str, code: str) -> HttpResponse:
-    framework_version = selectors.get_version(slug=slug, version=version)
-    domain = selectors.get_domain(version=framework_version, code=code)
+    domain = selectors.get_domain(slug=slug, version=version, code=code)
     return render(
-        request, "frameworks/domain.html", {"version": framework_version, "domain": domain}
+        request, "frameworks/domain.html", {"version": domain.framework_version, "domain": domain}
     )
 
 
 @require_safe
 def norm_detail(request: HttpRequest, slug: str, version: str, code: str) -> HttpResponse:
-    framework_version = selectors.get_version(slug=slug, version=version)
-    norm = selectors.get_norm(version=framework_version, code=code)
+    norm = selectors.get_norm(slug=slug, version=version, code=code)
+    framework_version = norm.framework_version
     previous, following = selectors.neighbours(norm=norm)
     level_names = {level.level: level.name for level in framework_version.levels.all()}
     criteria = [

@@ -34,7 +34,9 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             f"Chromium not found at {CHROMIUM}; CI must install it (apt-get install chromium)."
         )
-    skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    skip = pytest.mark.skip(
+        reason=f"Chromium not installed at {CHROMIUM} (apt-get install chromium)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)

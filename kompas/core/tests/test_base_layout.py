@@ -51,9 +51,7 @@ def test_the_content_security_policy_forbids_inline_script(client):
     response = client.get("/")
 
     policy = response["Content-Security-Policy"]
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
-    )
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     assert directives["script-src"] == ["'self'"]
     assert "'unsafe-inline'" not in policy
     assert "'unsafe-eval'" not in policy

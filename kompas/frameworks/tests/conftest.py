@@ -1,8 +1,7 @@
 import pytest
 
 from kompas.core.demo import SHIPPED_FRAMEWORK
-from kompas.frameworks.fileformat import checksum_of, normalise
-from kompas.frameworks.fileformat import FrameworkDocument
+from kompas.frameworks.fileformat import FrameworkDocument, checksum_of, normalise
 from kompas.frameworks.services import framework_import, framework_import_document
 from kompas.frameworks.tests.builders import framework_doc
 

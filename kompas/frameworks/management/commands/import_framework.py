@@ -21,7 +21,9 @@ class Command(BaseCommand):
         try:
             result = framework_import(path=path)
         except FrameworkFileError as error:
-            raise CommandError("\n".join(["The framework file was not imported:", *error.lines()]))
+            raise CommandError(
+                "\n".join(["The framework file was not imported:", *error.lines()])
+            ) from None
         except FrameworkVersionConflict as error:
             raise CommandError(str(error)) from None
         version = result.version

@@ -1,0 +1,139 @@
+"""A small benchmark harness: run each case many times, report median, p95 and query counts.
+
+Timings are wall-clock on the machine at hand; budgets are medians. A case fails when its median
+is over budget or when its query count varies between runs (counts must not depend on data size
+or on warm caches).
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from kompas.core.demo import SHIPPED_FRAMEWORK
+from kompas.frameworks.fileformat import parse_framework_text
+from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.services import framework_import_document
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    budget_ms: float
+    run: Callable[[], Any]
+    runs: int
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    runs: int
+    median_ms: float
+    p95_ms: float
+    queries: int | None
+    budget_ms: float
+    passed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_shipped_framework_in_rolled_back_transaction() -> None:
+    """The whole import (read, parse, validate, write) of a copy under another slug."""
+    raw = SHIPPED_FRAMEWORK.read_bytes().replace(
+        b"slug: normenkader-ibp-fo", b"slug: bench-copy", 1
+    )
+    try:
+        with transaction.atomic():
+            document = parse_framework_text(raw, filename="bench-copy.yaml")
+            framework_import_document(document=document, filename="bench-copy.yaml")
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def page(client: Client, path: str) -> Callable[[], None]:
+    def get() -> None:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+
+    return get
+
+
+def cases(*, runs: int) -> list[Case]:
+    """The benchmarks; expects the shipped framework to be imported already."""
+    version = FrameworkVersion.objects.select_related("framework").get(
+        framework__slug="normenkader-ibp-fo"
+    )
+    base = f"/frameworks/{version.framework.slug}/{version.version}/"
+    client = Client(HTTP_HOST="127.0.0.1")
+    return [
+        Case(
+            "import shipped framework (94 norms)",
+            budget_ms=1500,
+            run=import_shipped_framework_in_rolled_back_transaction,
+            runs=max(3, runs // 10),
+        ),
+        Case("catalogue page", budget_ms=15, run=page(client, base), runs=runs),
+        Case(
+            "domain page (SM, 12 norms)",
+            budget_ms=15,
+            run=page(client, base + "domains/SM/"),
+            runs=runs,
+        ),
+        Case("norm page (SM.02)", budget_ms=15, run=page(client, base + "norms/SM.02/"), runs=runs),
+        Case(
+            "search page (back-up)",
+            budget_ms=15,
+            run=page(client, base + "search/?q=back-up"),
+            runs=runs,
+        ),
+    ]
+
+
+def measure(case: Case) -> Result:
+    case.run()  # warm up: templates compiled, connections open
+    timings: list[float] = []
+    query_counts: set[int] = set()
+    for _ in range(case.runs):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            case.run()
+            timings.append((time.perf_counter() - start) * 1000)
+        query_counts.add(len(queries))
+    timings.sort()
+    median = statistics.median(timings)
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    constant = len(query_counts) == 1
+    return Result(
+        name=case.name,
+        runs=case.runs,
+        median_ms=round(median, 2),
+        p95_ms=round(p95, 2),
+        queries=query_counts.pop() if constant else None,
+        budget_ms=case.budget_ms,
+        passed=median <= case.budget_ms and constant,
+    )
+
+
+def table(results: list[Result]) -> str:
+    header = f"{'benchmark':<36} {'runs':>5} {'median ms':>10} {'p95 ms':>8} {'queries':>8} "
+    header += f"{'budget':>7}  result"
+    lines = [header, "-" * len(header)]
+    for result in results:
+        queries = "varies" if result.queries is None else str(result.queries)
+        lines.append(
+            f"{result.name:<36} {result.runs:>5} {result.median_ms:>10.2f} {result.p95_ms:>8.2f} "
+            f"{queries:>8} {result.budget_ms:>7.0f}  {'pass' if result.passed else 'FAIL'}"
+        )
+    return "\n".join(lines)
