@@ -1,11 +1,11 @@
 import pytest
 
-from kompas.accounts.models import User
+from kompas.accounts.tests.factories import UserFactory
 
 
 @pytest.fixture
 def admin_client(client, db):
-    admin = User.objects.create_superuser("admin@example.nl", "een-lang-wachtwoord")
+    admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     return client
 
