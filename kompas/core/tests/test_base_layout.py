@@ -68,3 +68,12 @@ def test_pages_load_htmx_from_the_installed_package_and_carry_no_inline_script(c
         assert body.strip() == ""
     assert "htmx" in scripts[0][0]
     assert "//" not in scripts[0][0].split('src="')[1].split('"')[0].removeprefix("/static/")
+
+
+@pytest.mark.django_db
+def test_a_missing_page_answers_404_in_the_layout(client):
+    response = client.get("/bestaat-niet/")
+
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.text
+    assert 'href="#main"' in response.text
