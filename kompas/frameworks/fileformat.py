@@ -153,10 +153,10 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
             "released": version.get("released"),
             "source_url": version.get("source_url", ""),
             "notice": version.get("notice", ""),
-            "target_level": version["target_level"],
+            "target_level": int(version["target_level"]),
             "levels": [
                 {
-                    "level": level["level"],
+                    "level": int(level["level"]),
                     "name": level["name"],
                     "description": level.get("description", ""),
                 }
@@ -164,7 +164,7 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
             ],
             "growth_path": [
                 {
-                    "phase": phase["phase"],
+                    "phase": int(phase["phase"]),
                     "name": phase["name"],
                     "description": phase.get("description", ""),
                 }
@@ -176,7 +176,7 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
             {
                 "code": domain["code"],
                 "part": domain["part"],
-                "number": domain["number"],
+                "number": int(domain["number"]),
                 "name": domain["name"],
                 "confirmed": domain.get("confirmed", False),
                 "description": domain.get("description", ""),
@@ -196,7 +196,7 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
                 "statement": norm["statement"],
                 "why": norm["why"],
                 "criteria": [
-                    {"level": criterion["level"], "text": criterion["text"]}
+                    {"level": int(criterion["level"]), "text": criterion["text"]}
                     for criterion in sorted(norm["criteria"], key=lambda item: item["level"])
                 ],
                 "example_measures": list(norm.get("example_measures", [])),
@@ -204,11 +204,16 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
                     {"standard": ref["standard"], "clause": ref["clause"]}
                     for ref in norm.get("references", [])
                 ],
-                "growth_phase": norm.get("growth_phase"),
+                "growth_phase": _whole(norm.get("growth_phase")),
             }
             for norm in data["norms"]
         ],
     }
+
+
+def _whole(value: float | None) -> int | None:
+    # JSON Schema counts 3.0 as an integer; store and compare it as 3.
+    return None if value is None else int(value)
 
 
 def checksum_of(document: dict[str, Any]) -> str:
@@ -235,7 +240,9 @@ class _Dumper(yaml.SafeDumper):
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text as a literal block keeps exported files readable and diffable; the
     # emitter falls back to a quoted style where a block cannot hold the text exactly.
-    style = "|" if "\n" in value else None
+    # U+0085 is a line break to a YAML reader but not to Python: only the double-quoted style
+    # (which escapes it) keeps it intact.
+    style = '"' if "\x85" in value else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -261,52 +268,69 @@ def _load_yaml(text: str, filename: str) -> tuple[Any, dict[JsonPath, int]]:
         loader.dispose()
     if node is None:
         raise FrameworkFileError(filename, [Problem((), "the file is empty")])
-    lines: dict[JsonPath, int] = {}
-    problems: list[Problem] = []
-    data = _construct(loader, node, (), lines, problems)
-    if problems:
-        raise FrameworkFileError(filename, problems)
+    builder = _Builder(loader)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise FrameworkFileError(filename, builder.problems)
     if not isinstance(data, dict):
         raise FrameworkFileError(
-            filename, [Problem((), "the file must hold a mapping (format, framework, ...)", 1)]
+            filename,
+            [
+                Problem(
+                    (), "the file must hold a mapping (format, framework, ...)", builder.lines[()]
+                )
+            ],
         )
-    return data, lines
+    return data, builder.lines
 
 
-def _construct(
-    loader: _Loader,
-    node: yaml.Node,
-    path: JsonPath,
-    lines: dict[JsonPath, int],
-    problems: list[Problem],
-) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+@dataclass
+class _Builder:
+    """Turns the YAML node tree into plain data, noting the line of every path.
+
+    Anchors and aliases are refused: a framework file has no use for them, and refusing them
+    rules out self-referencing documents and exponential "billion laughs" expansion.
+    """
+
+    loader: _Loader
+    lines: dict[JsonPath, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
+
+    def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        line = node.start_mark.line + 1
+        self.lines[path] = line
+        if id(node) in self.seen:
+            self.problems.append(Problem(path, "aliases (*name) are not supported", line))
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            self.problems.append(Problem(path, f"invalid value: {error}", line))
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            key = (
+                self.loader.construct_object(key_node)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
             if not isinstance(key, str):
-                problems.append(
-                    Problem(path, f"keys must be text, not {key!r}", key_node.start_mark.line + 1)
-                )
+                self.problems.append(Problem(path, f"keys must be text, not {key!r}", line))
                 continue
             if key in mapping:
-                problems.append(
-                    Problem((*path, key), "this key appears twice", key_node.start_mark.line + 1)
-                )
+                self.problems.append(Problem((*path, key), "this key appears twice", line))
                 continue
-            mapping[key] = _construct(loader, value_node, (*path, key), lines, problems)
+            mapping[key] = self.build(value_node, (*path, key))
         return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(loader, item, (*path, index), lines, problems)
-            for index, item in enumerate(node.value)
-        ]
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as error:
-        problems.append(Problem(path, f"invalid value: {error}", node.start_mark.line + 1))
-        return None
 
 
 def _line_for(path: JsonPath, lines: dict[JsonPath, int]) -> int | None:
@@ -327,11 +351,21 @@ def _validator() -> Draft202012Validator:
 
 
 def _schema_problems(data: Any, lines: dict[JsonPath, int]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
     for error in errors:
         path: JsonPath = tuple(error.absolute_path)
-        problems.append(Problem(path, _describe(error), _line_for(path, lines)))
+        line_path = path
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known: Any = (
+                error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            )
+            unknown = [key for key in error.instance if key not in known]
+            line_path = (*path, unknown[0]) if unknown else path
+        problem = Problem(path, _describe(error), _line_for(line_path, lines))
+        # jsonschema reports "required" once per missing field; the message names them all.
+        if problem not in problems:
+            problems.append(problem)
     return problems
 
 

@@ -261,7 +261,9 @@ def test_the_service_raises_a_conflict_for_changed_content_under_the_same_versio
     changed = framework_doc()
     changed["version"]["target_level"] = 4
 
-    with pytest.raises(services.FrameworkVersionConflict, match="version 1.0"):
+    with pytest.raises(
+        services.FrameworkVersionConflict, match=r"version 1\.0 of framework 'test-kader'"
+    ):
         services.framework_import(path=write_doc(tmp_path, changed, "changed.yaml"))
 
     assert FrameworkVersion.objects.get().target_level == 3
