@@ -6,6 +6,7 @@ an error, so these tests can never be skipped silently there.
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,16 @@ def assert_accessible(axe):
         assert not violations, f"{page.url}: " + "; ".join(details)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _finish_server_requests():
+    """Let the live server's request threads finish (and close their database connections).
+
+    They are daemon threads that nobody joins; one still closing its connection when the test
+    database is dropped makes PostgreSQL refuse the drop.
+    """
+    yield
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)

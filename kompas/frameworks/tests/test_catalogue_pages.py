@@ -94,8 +94,8 @@ def test_user_text_from_a_framework_file_is_escaped(client, db):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize("page", ["", "domains/GO/", "norms/GO.01/", "search/?q=beleid"])
-def test_query_counts_do_not_grow_with_the_number_of_norms(client, db, page):
+@pytest.mark.parametrize("subpath", ["", "domains/GO/", "norms/GO.01/", "search/?q=beleid"])
+def test_query_counts_do_not_grow_with_the_number_of_norms(client, db, subpath):
     small = framework_doc(slug="klein")
     large = framework_doc(slug="groot")
     large["norms"] += [norm_doc(f"GO.{n:02d}", "GO") for n in range(3, 60)]
@@ -103,8 +103,8 @@ def test_query_counts_do_not_grow_with_the_number_of_norms(client, db, page):
     small_version = import_document(small)
     large_version = import_document(large)
 
-    small_count = count_queries(client, url(small_version) + page)
-    large_count = count_queries(client, url(large_version) + page)
+    small_count = count_queries(client, url(small_version) + subpath)
+    large_count = count_queries(client, url(large_version) + subpath)
 
     assert small_count == large_count
     assert large_count <= 8
