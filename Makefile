@@ -10,13 +10,13 @@ STAMP := $(VENV)/.installed
 export DEBUG ?= true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup locale run test lint format bench messages clean
+.PHONY: setup locale run test lint format bench messages constraints clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@python=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
 ## locale: compile the translations in locale/
@@ -56,6 +56,11 @@ bench: setup
 ## messages: refresh locale/nl after changing translatable text
 messages: $(STAMP)
 	$(MANAGE) makemessages -l nl --ignore=.venv --ignore=var --no-obsolete
+
+## constraints: record the versions of everything installed, after changing dependencies
+constraints: $(STAMP)
+	@{ sed -n '1,3p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.new
+	@mv constraints.new constraints.txt
 
 clean:
 	rm -rf $(VENV) var

@@ -80,7 +80,7 @@ def cases(*, runs: int) -> list[Case]:
     return [
         Case(
             "import shipped framework (94 norms)",
-            budget_ms=1500,
+            budget_ms=1000,
             run=import_shipped_framework_in_rolled_back_transaction,
             runs=max(3, runs // 10),
         ),
