@@ -9,5 +9,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("frameworks/", include("kompas.frameworks.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("boards/", include("kompas.boards.urls")),
+    path("platform/", include("kompas.boards.platform_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompas.boards.models import Province, Sector, bg_number_validator
+from kompas.boards.roles import BoardRole
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=BoardRole.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class BoardForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    bg_number = forms.CharField(
+        label=_("Bevoegd-gezagnummer"), max_length=5, validators=[bg_number_validator]
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"), choices=Sector.choices, widget=forms.CheckboxSelectMultiple
+    )
+    pupil_count = forms.IntegerField(label=_("Number of pupils"), min_value=0, initial=0)
+    region = forms.ChoiceField(
+        label=_("Region"), choices=[("", "—"), *Province.choices], required=False
+    )

@@ -1,0 +1,28 @@
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kompas.boards.models import Board, Invitation, Membership, School
+
+
+def board_overview(*, board_id: int) -> Board:
+    return get_object_or_404(
+        Board.objects.prefetch_related(
+            "sectors", Prefetch("schools", queryset=School.objects.order_by("name"))
+        ).annotate(member_count=Count("memberships")),
+        pk=board_id,
+    )
+
+
+def board_memberships(*, board: Board) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(board=board, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def open_invitations(*, board: Board) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        board=board, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")

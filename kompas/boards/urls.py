@@ -1,0 +1,19 @@
+from django.urls import path
+
+from kompas.audit import views as audit_views
+from kompas.boards import views
+
+app_name = "boards"
+urlpatterns = [
+    path("", views.my_boards, name="mine"),
+    path("switch/", views.switch_board, name="switch"),
+    path("<int:board_id>/", views.board_home, name="home"),
+    path("<int:board_id>/members/", views.members, name="members"),
+    path(
+        "<int:board_id>/members/<int:membership_id>/deactivate/",
+        views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path("<int:board_id>/audit/", audit_views.board_trail, name="audit"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
+]

@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, password_validation
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from kompas.boards import selectors, services
+from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
+from kompas.boards.forms import AcceptInvitationForm, InvitationForm
+from kompas.boards.models import Membership
+from kompas.boards.roles import Action
+from kompas.boards.services import InvitationError
+from kompas.core.http import AuthenticatedHttpRequest
+
+
+@login_required
+@require_safe
+def my_boards(request: AuthenticatedHttpRequest) -> HttpResponse:
+    memberships = list(active_memberships(request.user).order_by("board__name"))
+    if len(memberships) == 1 and not request.user.sector_assignments.exists():
+        return redirect("boards:home", memberships[0].board_id)
+    return render(
+        request,
+        "boards/my_boards.html",
+        {
+            "memberships": memberships,
+            "sector_roles": request.user.sector_assignments.select_related("group"),
+        },
+    )
+
+
+@login_required
+@board_view(Action.VIEW_REPORTS)
+@require_safe
+def board_home(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+    board = selectors.board_overview(board_id=access.board.pk)
+    return render(request, "boards/home.html", {"access": access, "board": board})
+
+
+@login_required
+@board_view(Action.MANAGE_MEMBERS)
+def members(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.invitation_create(
+                actor=request.user,
+                board=access.board,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            link = request.build_absolute_uri(reverse("boards:invitation", args=[issued.token]))
+            services.invitation_send(invitation=issued.invitation, link=link)
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": issued.invitation.email},
+            )
+            return redirect("boards:members", access.board.pk)
+    return render(
+        request,
+        "boards/members.html",
+        {
+            "access": access,
+            "board": access.board,
+            "form": form,
+            "memberships": selectors.board_memberships(board=access.board),
+            "invitations": selectors.open_invitations(board=access.board),
+        },
+    )
+
+
+@login_required
+@board_view(Action.MANAGE_MEMBERS)
+@require_POST
+def member_deactivate(
+    request: HttpRequest, access: BoardAccess, membership_id: int
+) -> HttpResponse:
+    membership = access_board_object(
+        access=access, queryset=Membership.objects.select_related("user"), pk=membership_id
+    )
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot remove yourself from the board."))
+    else:
+        services.membership_deactivate(actor=request.user, membership=membership)
+        messages.success(
+            request, _("%(name)s no longer has a role on this board.") % {"name": membership.user}
+        )
+    return redirect("boards:members", access.board.pk)
+
+
+@require_POST
+@login_required
+def switch_board(request: HttpRequest) -> HttpResponse:
+    board_id = request.POST.get("board", "")
+    if not board_id.isdigit():
+        return redirect("boards:mine")
+    return redirect("boards:home", int(board_id))
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation: as the signed-in invitee, or by creating the account."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except InvitationError as error:
+        return render(
+            request, "boards/invitation_invalid.html", {"problem": str(error)}, status=410
+        )
+    user_model = get_user_model()
+    has_account = user_model.objects.filter(email=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                membership = services.invitation_accept(token=token, user=request.user)
+                return redirect("boards:home", membership.board_id)
+            if not has_account and form.is_valid():
+                password = form.cleaned_data["password1"]
+                password_validation.validate_password(password)
+                user = services.account_create_for_invitation(
+                    token=token, full_name=form.cleaned_data["full_name"], password=password
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("boards:home", invitation.board_id)
+        except ValidationError as error:
+            form.add_error("password1", error)
+        except InvitationError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "boards/invitation_accept.html",
+        {"invitation": invitation, "has_account": has_account, "form": form, "token": token},
+    )
