@@ -1,0 +1,227 @@
+"""Every URL of the application has a stated access rule, and the rule holds for every role.
+
+A new URL pattern without an entry in ACCESS fails `test_every_url_has_an_access_rule`, so
+nobody can add a page without deciding who may see it.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kompas.accounts.tests.factories import UserFactory
+from kompas.boards.models import Board, Membership, SectorAssignment
+from kompas.boards.roles import Action, BoardRole, SectorRole, may
+from kompas.boards.services import invitation_create
+
+
+@dataclass(frozen=True)
+class Public:
+    """Anyone, signed in or not."""
+
+
+@dataclass(frozen=True)
+class OnBoard:
+    """A member of the board in the URL whose role allows `action`; others 404, or 403."""
+
+    action: Action
+    post_only: bool = False
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Any signed-in person; shows only their own things."""
+
+    post_only: bool = False
+
+
+@dataclass(frozen=True)
+class Sector:
+    roles: tuple[SectorRole, ...]
+    post_only: bool = False
+
+
+ACCESS = {
+    "home": Public(),
+    "healthz": Public(),
+    "set_language": Public(),
+    "frameworks:index": Public(),
+    "frameworks:latest": Public(),
+    "frameworks:catalogue": Public(),
+    "frameworks:search": Public(),
+    "frameworks:domain": Public(),
+    "frameworks:norm": Public(),
+    "boards:mine": SignedIn(),
+    "boards:switch": SignedIn(post_only=True),
+    "boards:invitation": Public(),  # the token is the key; tested in test_invitations
+    "boards:home": OnBoard(Action.VIEW_REPORTS),
+    "boards:members": OnBoard(Action.MANAGE_MEMBERS),
+    "boards:member_deactivate": OnBoard(Action.MANAGE_MEMBERS, post_only=True),
+    "boards:audit": OnBoard(Action.VIEW_AUDIT),
+    "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
+    "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
+    "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
+    "platform:user_deactivate": Sector((SectorRole.PLATFORM_ADMIN,), post_only=True),
+    "platform:auth_events": Sector((SectorRole.PLATFORM_ADMIN,)),
+}
+# Third-party URL sets with their own access rules: sign-in and account self-service
+# (django-allauth, under accounts/) and Django's admin (staff only).
+THIRD_PARTY_URLCONFS = ("allauth.urls",)
+
+
+def is_third_party(entry):
+    if not isinstance(entry, URLResolver):
+        return False
+    module = getattr(entry.urlconf_name, "__name__", "")
+    return module in THIRD_PARTY_URLCONFS or entry.app_name == "admin"
+
+
+def all_patterns(resolver=None, namespace=""):
+    """(name, pattern) for every URL of ours, leaving out allauth's and the admin's."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if is_third_party(entry):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, entry
+
+
+def test_every_url_has_an_access_rule():
+    ours = {name for name, pattern in all_patterns()}
+
+    assert None not in ours, "every URL pattern of ours needs a name"
+    assert sorted(ours - set(ACCESS)) == [], "add these URLs to ACCESS"
+    assert sorted(set(ACCESS) - ours) == [], "remove these stale entries from ACCESS"
+
+
+@pytest.fixture
+def world(db):
+    """Two boards with a person in every role, a sector person in every role, an outsider."""
+    boards = {
+        "a": Board.objects.create(name="Stichting A", bg_number="41001"),
+        "b": Board.objects.create(name="Stichting B", bg_number="41002"),
+    }
+    members = {}
+    for key, board in boards.items():
+        for role in BoardRole.values:
+            user = UserFactory(email=f"{role}@{key}.example.nl")
+            Membership.objects.create(user=user, board=board, role=role)
+            members[key, role] = user
+    sector = {}
+    for role in SectorRole.values:
+        user = UserFactory(email=f"{role}@sector.example.nl")
+        group = None
+        if role == SectorRole.REGIONAL_COORDINATOR:
+            from kompas.boards.models import Group
+
+            group = Group.objects.create(name="Regio Test")
+        SectorAssignment.objects.create(user=user, role=role, group=group)
+        sector[role] = user
+    # Targets of the deactivate URLs, so that no role-holder loses their access mid-test.
+    target = Membership.objects.create(
+        user=UserFactory(email="vertrekker@a.example.nl"), board=boards["a"], role="contributor"
+    )
+    leaver = UserFactory(email="oud-account@example.nl")
+    return {
+        "boards": boards,
+        "members": members,
+        "sector": sector,
+        "kwargs": {
+            "board_id": boards["a"].pk,
+            "membership_id": target.pk,
+            "user_id": leaver.pk,
+            "slug": "normenkader-ibp-fo",
+            "version": "2024.1",
+            "code": "GO.01",
+            "token": "onbekend",
+        },
+    }
+
+
+def url_for(name, pattern, kwargs):
+    needed = {key: kwargs[key] for key in pattern.pattern.converters}
+    return reverse(name, kwargs=needed)
+
+
+def board_scoped():
+    for name, pattern in all_patterns():
+        rule = ACCESS.get(name)
+        if isinstance(rule, OnBoard):
+            yield name, pattern, rule
+
+
+def request(client, url, rule):
+    return client.post(url) if rule.post_only else client.get(url)
+
+
+def test_a_member_of_another_board_gets_404_on_every_board_url(client, world):
+    for role in BoardRole.values:
+        client.force_login(world["members"]["b", role])
+        for name, pattern, rule in board_scoped():
+            url = url_for(name, pattern, world["kwargs"])
+            assert client.get(url).status_code in (404, 405), (role, url)
+            assert client.post(url).status_code == 404, (role, url)
+
+
+def test_sector_roles_never_reach_board_urls(client, world):
+    for role, user in world["sector"].items():
+        client.force_login(user)
+        for name, pattern, rule in board_scoped():
+            url = url_for(name, pattern, world["kwargs"])
+            assert request(client, url, rule).status_code == 404, (role, url)
+
+
+def test_each_board_role_gets_exactly_what_the_matrix_allows(client, world):
+    for role in BoardRole.values:
+        for name, pattern, rule in board_scoped():
+            client.force_login(world["members"]["a", role])
+            url = url_for(name, pattern, world["kwargs"])
+            status = request(client, url, rule).status_code
+            if may(role, rule.action):
+                assert status in (200, 302), (role, url, status)
+            else:
+                assert status == 403, (role, url, status)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_for_every_non_public_url(client, world):
+    for name, pattern in all_patterns():
+        rule = ACCESS.get(name)
+        if rule is None or isinstance(rule, Public):
+            continue
+        url = url_for(name, pattern, world["kwargs"])
+        response = request(client, url, rule)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("account_login")), url
+
+
+def test_sector_pages_are_for_their_roles_only(client, world):
+    people = {
+        **{f"board {role}": world["members"]["a", role] for role in BoardRole.values},
+        **{str(role): user for role, user in world["sector"].items()},
+    }
+    for name, pattern in all_patterns():
+        rule = ACCESS.get(name)
+        if not isinstance(rule, Sector):
+            continue
+        url = url_for(name, pattern, world["kwargs"])
+        for label, user in people.items():
+            client.force_login(user)
+            status = request(client, url, rule).status_code
+            allowed = any(
+                assignment.role in rule.roles for assignment in user.sector_assignments.all()
+            )
+            assert (status in (200, 302)) if allowed else status == 403, (label, url, status)
+
+
+def test_an_invitation_token_of_one_board_cannot_be_guessed_from_another(client, world):
+    issued = invitation_create(
+        actor=world["members"]["a", BoardRole.COORDINATOR],
+        board=world["boards"]["a"],
+        email="nieuw@a.example.nl",
+        role=BoardRole.CONTRIBUTOR,
+    )
+
+    assert client.get(reverse("boards:invitation", args=["x" + issued.token])).status_code == 410
+    assert client.get(reverse("boards:invitation", args=[issued.token])).status_code == 200
