@@ -106,12 +106,12 @@ def world(db):
     members = {}
     for key, board in boards.items():
         for role in BoardRole.values:
-            user = UserFactory(email=f"{role}@{key}.example.nl")
+            user = UserFactory.create(email=f"{role}@{key}.example.nl")
             Membership.objects.create(user=user, board=board, role=role)
             members[key, role] = user
     sector = {}
     for role in SectorRole.values:
-        user = UserFactory(email=f"{role}@sector.example.nl")
+        user = UserFactory.create(email=f"{role}@sector.example.nl")
         group = None
         if role == SectorRole.REGIONAL_COORDINATOR:
             from kompas.boards.models import Group
@@ -121,9 +121,11 @@ def world(db):
         sector[role] = user
     # Targets of the deactivate URLs, so that no role-holder loses their access mid-test.
     target = Membership.objects.create(
-        user=UserFactory(email="vertrekker@a.example.nl"), board=boards["a"], role="contributor"
+        user=UserFactory.create(email="vertrekker@a.example.nl"),
+        board=boards["a"],
+        role="contributor",
     )
-    leaver = UserFactory(email="oud-account@example.nl")
+    leaver = UserFactory.create(email="oud-account@example.nl")
     return {
         "boards": boards,
         "members": members,
@@ -159,7 +161,7 @@ def request(client, url, rule):
 def test_a_member_of_another_board_gets_404_on_every_board_url(client, world):
     for role in BoardRole.values:
         client.force_login(world["members"]["b", role])
-        for name, pattern, rule in board_scoped():
+        for name, pattern, _rule in board_scoped():
             url = url_for(name, pattern, world["kwargs"])
             assert client.get(url).status_code in (404, 405), (role, url)
             assert client.post(url).status_code == 404, (role, url)

@@ -22,6 +22,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         email = _verified_email(sociallogin)
         return bool(email) and pending_invitations_for(email).exists()
 
+    def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> Any:
+        user = super().populate_user(request, sociallogin, data)
+        name = data.get("name") or " ".join(
+            part for part in (data.get("first_name"), data.get("last_name")) if part
+        )
+        user.full_name = (name or "").strip()[:200]
+        user.email = (user.email or "").lower()
+        return user
+
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
         user = super().save_user(request, sociallogin, form)
         invitation_accept_pending_for(user=user)

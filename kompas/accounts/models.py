@@ -13,9 +13,14 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
+        from allauth.account.models import EmailAddress  # noqa: PLC0415 - it imports this module
+
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        # Accounts are created for invited addresses, so the address is verified. Without this
+        # record allauth would treat a later single sign-on as untrusted and wipe the password.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":

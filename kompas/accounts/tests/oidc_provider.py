@@ -32,6 +32,7 @@ class Person:
     sub: str
     email: str
     email_verified: bool = True
+    name: str = ""
 
 
 @dataclass
@@ -106,7 +107,7 @@ class OidcProvider:
             "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
             "code_challenge_methods_supported": ["S256"],
             "scopes_supported": ["openid", "profile", "email"],
-            "claims_supported": ["sub", "email", "email_verified"],
+            "claims_supported": ["sub", "email", "email_verified", "name"],
         }
 
     def jwks(self) -> dict[str, Any]:
@@ -172,7 +173,10 @@ class OidcProvider:
 
     @staticmethod
     def _claims(person: Person) -> dict[str, Any]:
-        return {"sub": person.sub, "email": person.email, "email_verified": person.email_verified}
+        claims = {"sub": person.sub, "email": person.email, "email_verified": person.email_verified}
+        if person.name:
+            claims["name"] = person.name
+        return claims
 
 
 def _s256(verifier: str) -> str:

@@ -6,13 +6,13 @@ over real HTTP for discovery, the token and userinfo.
 """
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import SESSION_KEY
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -57,7 +57,7 @@ def board() -> Board:
     return Board.objects.create(name="Stichting Test", bg_number="41234")
 
 
-def sign_in_with_sso(client: Client, provider: OidcProvider, person: Person) -> HttpResponse:
+def sign_in_with_sso(client: Client, provider: OidcProvider, person: Person) -> Any:
     """The whole round trip: our login button, the provider's sign-in page, back to us."""
     provider.person = person
     to_provider = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}))
@@ -95,7 +95,7 @@ def test_it_sends_people_to_the_provider_with_state_and_a_pkce_challenge(client,
 
 @pytest.mark.django_db
 def test_an_existing_account_signs_in_when_the_provider_verified_the_address(client, provider):
-    user = UserFactory(email="fatima@school.example.nl")
+    user = UserFactory.create(email="fatima@school.example.nl")
 
     response = sign_in_with_sso(client, provider, Person("f-1", "fatima@school.example.nl"))
 
@@ -109,7 +109,7 @@ def test_an_existing_account_signs_in_when_the_provider_verified_the_address(cli
 
 @pytest.mark.django_db
 def test_an_invited_person_without_an_account_gets_one_and_joins_the_board(client, provider, board):
-    inviter = UserFactory()
+    inviter = UserFactory.create()
     issued = services.invitation_create(
         actor=inviter, board=board, email="nieuw@school.example.nl", role=BoardRole.COORDINATOR
     )
@@ -130,7 +130,7 @@ def test_an_invited_person_without_an_account_gets_one_and_joins_the_board(clien
 
 @pytest.mark.django_db
 def test_an_unknown_address_gets_no_account(client, provider, board):
-    UserFactory(email="bekend@school.example.nl")
+    UserFactory.create(email="bekend@school.example.nl")
     services.invitation_create(
         actor=None, board=board, email="uitgenodigd@school.example.nl", role=BoardRole.CONTRIBUTOR
     )
@@ -145,7 +145,7 @@ def test_an_unknown_address_gets_no_account(client, provider, board):
 
 @pytest.mark.django_db
 def test_it_matches_an_existing_account_whatever_the_case_of_the_address(client, provider):
-    user = UserFactory(email="jan.de.vries@school.example.nl")
+    user = UserFactory.create(email="jan.de.vries@school.example.nl")
 
     sign_in_with_sso(client, provider, Person("j-1", "Jan.de.Vries@School.Example.NL"))
 
@@ -170,7 +170,7 @@ def test_it_matches_an_invitation_whatever_the_case_of_the_address(client, provi
 
 @pytest.mark.django_db
 def test_an_unverified_address_does_not_sign_in_to_the_account_with_that_address(client, provider):
-    user = UserFactory(email="fatima@school.example.nl")
+    user = UserFactory.create(email="fatima@school.example.nl")
 
     response = sign_in_with_sso(
         client, provider, Person("f-1", "fatima@school.example.nl", email_verified=False)
@@ -202,7 +202,7 @@ def test_an_unverified_address_does_not_redeem_an_invitation(client, provider, b
 
 @pytest.mark.django_db
 def test_a_sign_in_by_sso_is_written_to_the_audit_trail(client, provider):
-    user = UserFactory(email="fatima@school.example.nl")
+    user = UserFactory.create(email="fatima@school.example.nl")
 
     sign_in_with_sso(client, provider, Person("f-1", "fatima@school.example.nl"))
 
@@ -210,3 +210,36 @@ def test_a_sign_in_by_sso_is_written_to_the_audit_trail(client, provider):
     assert event.actor_id == user.pk
     assert event.actor_email == "fatima@school.example.nl"
     assert event.object_id == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_single_sign_on_keeps_the_password_of_an_invited_account(client, provider, board):
+    issued = services.invitation_create(
+        actor=None, board=board, email="wim@school.example.nl", role=BoardRole.CONTRIBUTOR
+    )
+    user = services.account_create_for_invitation(
+        token=issued.token, full_name="Wim", password="een-lang-wachtwoord"
+    )
+
+    sign_in_with_sso(
+        client, provider, Person(sub="wim-1", email="wim@school.example.nl", email_verified=True)
+    )
+
+    user.refresh_from_db()
+    assert signed_in_user_id(client) == str(user.pk)
+    assert user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_sso_fills_in_the_name_of_a_new_account(client, provider, board):
+    services.invitation_create(
+        actor=None, board=board, email="nina@school.example.nl", role=BoardRole.CONTRIBUTOR
+    )
+
+    sign_in_with_sso(
+        client,
+        provider,
+        Person(sub="nina-1", email="nina@school.example.nl", name="Nina de Vries"),
+    )
+
+    assert User.objects.get(email="nina@school.example.nl").full_name == "Nina de Vries"

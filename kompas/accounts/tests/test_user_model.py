@@ -17,7 +17,7 @@ def test_it_signs_people_in_by_e_mail_address():
 
 @pytest.mark.django_db
 def test_an_e_mail_address_belongs_to_one_person():
-    UserFactory(email="fg@school.example.nl")
+    UserFactory.create(email="fg@school.example.nl")
 
     with pytest.raises(IntegrityError):
         User.objects.create_user("fg@school.example.nl", "een-lang-wachtwoord")
@@ -31,5 +31,8 @@ def test_it_requires_an_e_mail_address():
 
 @pytest.mark.django_db
 def test_a_person_is_shown_by_name_or_else_by_address():
-    assert str(UserFactory(full_name="Fatima el Amrani")) == "Fatima el Amrani"
-    assert str(UserFactory(full_name="", email="ict@school.example.nl")) == "ict@school.example.nl"
+    assert str(UserFactory.create(full_name="Fatima el Amrani")) == "Fatima el Amrani"
+    assert (
+        str(UserFactory.create(full_name="", email="ict@school.example.nl"))
+        == "ict@school.example.nl"
+    )

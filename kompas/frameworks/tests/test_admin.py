@@ -5,7 +5,7 @@ from kompas.accounts.tests.factories import UserFactory
 
 @pytest.fixture
 def admin_client(client, db):
-    admin = UserFactory(is_staff=True, is_superuser=True)
+    admin = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(admin)
     return client
 
