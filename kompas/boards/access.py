@@ -52,6 +52,14 @@ def access_board(*, user: Any, board_id: int, action: Action = Action.VIEW) -> B
     """The board if the user is a member allowed to do `action` on it; else 404 or 403."""
     membership = active_memberships(user).filter(board_id=board_id).first()
     if membership is None:
+        # Recorded on the platform chain: the board's own trail is not the outsider's business.
+        audit_record(
+            action=AuditAction.ACCESS_DENIED,
+            actor=user,
+            object_type="boards.board",
+            object_id=str(board_id),
+            object_repr=f"{action} without membership",
+        )
         raise Http404("No such board.")
     access = BoardAccess(board=membership.board, membership=membership)
     if not access.may(action):

@@ -76,3 +76,15 @@ def test_other_roles_may_not_read_the_trail_and_the_refusal_is_recorded(client, 
     assert AuditEvent.objects.filter(
         board_id=board.pk, action=AuditAction.ACCESS_DENIED, actor_email=user.email
     ).exists()
+
+
+def test_an_outsider_probing_a_board_is_recorded_on_the_platform_chain(client, board):
+    from kompas.audit.models import AuditEvent
+
+    outsider = UserFactory.create(email="nieuwsgierig@example.nl")
+    client.force_login(outsider)
+
+    assert client.get(reverse("boards:home", args=[board.pk])).status_code == 404
+    event = AuditEvent.objects.get(chain="platform", action=AuditAction.ACCESS_DENIED)
+    assert (event.actor_email, event.object_id) == (outsider.email, str(board.pk))
+    assert not AuditEvent.objects.filter(board_id=board.pk, actor_email=outsider.email).exists()
