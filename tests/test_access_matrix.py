@@ -57,6 +57,7 @@ ACCESS = {
     "boards:home": OnBoard(Action.VIEW_REPORTS),
     "boards:members": OnBoard(Action.MANAGE_MEMBERS),
     "boards:member_deactivate": OnBoard(Action.MANAGE_MEMBERS, post_only=True),
+    "boards:schools": OnBoard(Action.EDIT),
     "boards:audit": OnBoard(Action.VIEW_AUDIT),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),

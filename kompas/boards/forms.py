@@ -1,13 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompas.boards.models import Province, Sector, bg_number_validator
+from kompas.boards.models import Province, Sector, bg_number_validator, brin_validator
 from kompas.boards.roles import BoardRole
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=BoardRole.choices)
+
+
+class SchoolForm(forms.Form):
+    brin = forms.CharField(label=_("BRIN code"), max_length=6)
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+    def clean_brin(self) -> str:
+        brin = self.cleaned_data["brin"].strip().upper()
+        brin_validator(brin)
+        return brin
 
 
 class AcceptInvitationForm(forms.Form):

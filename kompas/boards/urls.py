@@ -14,6 +14,7 @@ urlpatterns = [
         views.member_deactivate,
         name="member_deactivate",
     ),
+    path("<int:board_id>/schools/", views.schools, name="schools"),
     path("<int:board_id>/audit/", audit_views.board_trail, name="audit"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
 ]

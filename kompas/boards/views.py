@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kompas.boards import selectors, services
 from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
-from kompas.boards.forms import AcceptInvitationForm, InvitationForm
+from kompas.boards.forms import AcceptInvitationForm, InvitationForm, SchoolForm
 from kompas.boards.models import Membership
 from kompas.boards.roles import Action
 from kompas.boards.services import InvitationError
@@ -95,6 +95,34 @@ def member_deactivate(
             request, _("%(name)s no longer has a role on this board.") % {"name": membership.user}
         )
     return redirect("boards:members", access.board.pk)
+
+
+@login_required
+@board_view(Action.EDIT)
+def schools(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+    form = SchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_add(
+                actor=request.user, board=access.board, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("School %(name)s added.") % {"name": school.name})
+            return redirect("boards:schools", access.board.pk)
+    return render(
+        request,
+        "boards/schools.html",
+        {
+            "access": access,
+            "board": access.board,
+            "form": form,
+            "schools": access.board.schools.order_by("name"),
+        },
+    )
 
 
 @require_POST
