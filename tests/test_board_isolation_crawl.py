@@ -29,7 +29,8 @@ def demo(db, settings):
 
 
 def crawl(client):
-    seen, queue = set(), deque(["/", "/boards/"])
+    seen: set[str] = set()
+    queue = deque(["/", "/boards/"])
     while queue and len(seen) < MAX_PAGES:
         path = queue.popleft()
         if path in seen or path.startswith(SKIP):
