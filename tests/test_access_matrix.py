@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kompas.accounts.tests.factories import UserFactory
-from kompas.boards.models import Board, Membership, SectorAssignment
+from kompas.boards.models import Board, Group, Membership, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole, may
 from kompas.boards.services import invitation_create
 
@@ -57,7 +57,11 @@ ACCESS = {
     "boards:home": OnBoard(Action.VIEW_REPORTS),
     "boards:members": OnBoard(Action.MANAGE_MEMBERS),
     "boards:member_deactivate": OnBoard(Action.MANAGE_MEMBERS, post_only=True),
-    "boards:schools": OnBoard(Action.EDIT),
+    "boards:schools": OnBoard(Action.MANAGE_BOARD),
+    "boards:groups": OnBoard(Action.MANAGE_BOARD),
+    "boards:group_join": OnBoard(Action.MANAGE_BOARD, post_only=True),
+    "boards:group_leave": OnBoard(Action.MANAGE_BOARD, post_only=True),
+    "platform:groups": Sector((SectorRole.PLATFORM_ADMIN,)),
     "boards:audit": OnBoard(Action.VIEW_AUDIT),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
@@ -111,13 +115,10 @@ def world(db):
             Membership.objects.create(user=user, board=board, role=role)
             members[key, role] = user
     sector = {}
+    world_group = Group.objects.create(name="Regio Test")
     for role in SectorRole.values:
         user = UserFactory.create(email=f"{role}@sector.example.nl")
-        group = None
-        if role == SectorRole.REGIONAL_COORDINATOR:
-            from kompas.boards.models import Group
-
-            group = Group.objects.create(name="Regio Test")
+        group = world_group if role == SectorRole.REGIONAL_COORDINATOR else None
         SectorAssignment.objects.create(user=user, role=role, group=group)
         sector[role] = user
     # Targets of the deactivate URLs, so that no role-holder loses their access mid-test.
@@ -139,6 +140,7 @@ def world(db):
             "version": "2024.1",
             "code": "GO.01",
             "token": "onbekend",
+            "group_id": world_group.pk,
         },
     }
 

@@ -10,6 +10,11 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=BoardRole.choices)
 
 
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+
+
 class SchoolForm(forms.Form):
     brin = forms.CharField(label=_("BRIN code"), max_length=6)
     name = forms.CharField(label=_("Name"), max_length=200)

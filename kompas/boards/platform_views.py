@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from kompas.boards import services
 from kompas.boards.access import sector_view
-from kompas.boards.forms import BoardForm, InvitationForm
-from kompas.boards.models import Board
+from kompas.boards.forms import BoardForm, GroupForm, InvitationForm
+from kompas.boards.models import Board, Group
 from kompas.boards.roles import BoardRole, SectorRole
 
 admin_only = sector_view(SectorRole.PLATFORM_ADMIN)
@@ -73,6 +73,24 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
         "boards/platform/board.html",
         {"board": target, "form": form, "coordinators": coordinators},
     )
+
+
+@login_required
+@admin_only
+def groups(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("Group %(name)s created.") % {"name": group.name})
+            return redirect("platform:groups")
+    listing = Group.objects.annotate(board_count=Count("memberships")).order_by("name")
+    return render(request, "boards/platform/groups.html", {"groups": listing, "form": form})
 
 
 @login_required

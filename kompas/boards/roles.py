@@ -40,6 +40,7 @@ class Action(StrEnum):
     APPROVE = "approve"  # self-evaluations, plans, reports
     ACCEPT_RISK = "accept_risk"
     MANAGE_MEMBERS = "manage_members"
+    MANAGE_BOARD = "manage_board"  # schools, groups joined
     VIEW_AUDIT = "view_audit"
 
 
@@ -65,6 +66,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REPORT_INCIDENT,
             Action.VIEW_INCIDENTS,
             Action.MANAGE_MEMBERS,
+            Action.MANAGE_BOARD,
             Action.VIEW_AUDIT,
         }
     ),

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
-from kompas.boards.models import Board, BoardSector, Invitation, Membership, School
+from kompas.boards.models import (
+    Board,
+    BoardSector,
+    Group,
+    GroupMembership,
+    Invitation,
+    Membership,
+    School,
+)
 from kompas.boards.roles import BoardRole
 
 
@@ -204,6 +212,54 @@ def account_create_for_invitation(*, token: str, full_name: str, password: str) 
         )
         invitation_accept(token=token, user=user)
     return user
+
+
+def group_create(*, actor: Any, name: str, description: str = "") -> Group:
+    """A new opt-in group of boards (platform admin)."""
+    group = Group(name=name.strip(), description=description.strip())
+    group.full_clean()
+    with transaction.atomic():
+        group.save()
+        audit_record(
+            action=AuditAction.CREATE, actor=actor, obj=group, changes={"name": [None, group.name]}
+        )
+    return group
+
+
+def group_join(*, actor: Any, board: Board, group: Group, shares_named_results: bool) -> None:
+    """The board joins a group, or changes whether members of the group see its results."""
+    with transaction.atomic():
+        membership, created = GroupMembership.objects.select_for_update().get_or_create(
+            group=group, board=board, defaults={"shares_named_results": shares_named_results}
+        )
+        before = None if created else membership.shares_named_results
+        if not created and before == shares_named_results:
+            return
+        membership.shares_named_results = shares_named_results
+        membership.save(update_fields=["shares_named_results"])
+        audit_record(
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            actor=actor,
+            board_id=board.pk,
+            obj=membership,
+            changes={"shares_named_results": [before, shares_named_results]},
+        )
+
+
+def group_leave(*, actor: Any, board: Board, group: Group) -> None:
+    """The board leaves a group; the group no longer sees anything of it."""
+    with transaction.atomic():
+        membership = GroupMembership.objects.filter(group=group, board=board).first()
+        if membership is None:
+            return
+        audit_record(
+            action=AuditAction.DELETE,
+            actor=actor,
+            board_id=board.pk,
+            obj=membership,
+            changes={"group": [group.name, None]},
+        )
+        membership.delete()
 
 
 def membership_deactivate(*, actor: Any, membership: Membership) -> None:

@@ -15,6 +15,9 @@ urlpatterns = [
         name="member_deactivate",
     ),
     path("<int:board_id>/schools/", views.schools, name="schools"),
+    path("<int:board_id>/groups/", views.groups, name="groups"),
+    path("<int:board_id>/groups/<int:group_id>/join/", views.group_join, name="group_join"),
+    path("<int:board_id>/groups/<int:group_id>/leave/", views.group_leave, name="group_leave"),
     path("<int:board_id>/audit/", audit_views.board_trail, name="audit"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kompas.boards import selectors, services
 from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
 from kompas.boards.forms import AcceptInvitationForm, InvitationForm, SchoolForm
-from kompas.boards.models import Membership
+from kompas.boards.models import Group, GroupMembership, Membership
 from kompas.boards.roles import Action
 from kompas.boards.services import InvitationError
 from kompas.core.http import AuthenticatedHttpRequest
@@ -98,7 +98,7 @@ def member_deactivate(
 
 
 @login_required
-@board_view(Action.EDIT)
+@board_view(Action.MANAGE_BOARD)
 def schools(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     form = SchoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -123,6 +123,47 @@ def schools(request: HttpRequest, access: BoardAccess) -> HttpResponse:
             "schools": access.board.schools.order_by("name"),
         },
     )
+
+
+@login_required
+@board_view(Action.MANAGE_BOARD)
+@require_safe
+def groups(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+    joined = {
+        membership.group_id: membership
+        for membership in GroupMembership.objects.filter(board=access.board)
+    }
+    rows = [(group, joined.get(group.pk)) for group in Group.objects.order_by("name")]
+    return render(
+        request, "boards/groups.html", {"access": access, "board": access.board, "rows": rows}
+    )
+
+
+@login_required
+@board_view(Action.MANAGE_BOARD)
+@require_POST
+def group_join(request: HttpRequest, access: BoardAccess, group_id: int) -> HttpResponse:
+    group = get_object_or_404(Group, pk=group_id)
+    services.group_join(
+        actor=request.user,
+        board=access.board,
+        group=group,
+        shares_named_results=request.POST.get("shares_named_results") == "on",
+    )
+    messages.success(
+        request, _("Your board's membership of %(group)s is saved.") % {"group": group}
+    )
+    return redirect("boards:groups", access.board.pk)
+
+
+@login_required
+@board_view(Action.MANAGE_BOARD)
+@require_POST
+def group_leave(request: HttpRequest, access: BoardAccess, group_id: int) -> HttpResponse:
+    group = get_object_or_404(Group, pk=group_id)
+    services.group_leave(actor=request.user, board=access.board, group=group)
+    messages.success(request, _("Your board has left %(group)s.") % {"group": group})
+    return redirect("boards:groups", access.board.pk)
 
 
 @require_POST
