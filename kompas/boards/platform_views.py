@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,8 @@ from kompas.boards.access import sector_view
 from kompas.boards.forms import BoardForm, GroupForm, InvitationForm
 from kompas.boards.models import Board, Group
 from kompas.boards.roles import BoardRole, SectorRole
+from kompas.boards.views import invite_from_form
+from kompas.core.forms import add_validation_errors
 
 admin_only = sector_view(SectorRole.PLATFORM_ADMIN)
 
@@ -28,9 +29,7 @@ def boards(request: HttpRequest) -> HttpResponse:
         try:
             board = services.board_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Board %(name)s created.") % {"name": board.name})
             return redirect("platform:board", board.pk)
@@ -46,25 +45,8 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
     """A board as the platform admin sees it: no content, only who coordinates it."""
     target = get_object_or_404(Board, pk=board_id)
     form = InvitationForm(request.POST or None, initial={"role": BoardRole.COORDINATOR})
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.invitation_create(
-                actor=request.user,
-                board=target,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
-            link = request.build_absolute_uri(reverse("boards:invitation", args=[issued.token]))
-            services.invitation_send(invitation=issued.invitation, link=link)
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": issued.invitation.email}
-            )
-            return redirect("platform:board", target.pk)
+    if request.method == "POST" and invite_from_form(request, target, form):
+        return redirect("platform:board", target.pk)
     coordinators = target.memberships.filter(
         is_active=True, role=BoardRole.COORDINATOR
     ).select_related("user")
@@ -83,9 +65,7 @@ def groups(request: HttpRequest) -> HttpResponse:
         try:
             group = services.group_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Group %(name)s created.") % {"name": group.name})
             return redirect("platform:groups")

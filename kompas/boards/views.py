@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST, require_safe
 from kompas.boards import selectors, services
 from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
 from kompas.boards.forms import AcceptInvitationForm, InvitationForm, SchoolForm
-from kompas.boards.models import Group, GroupMembership, Membership
+from kompas.boards.models import Board, Group, GroupMembership, Membership
 from kompas.boards.roles import Action
 from kompas.boards.services import InvitationError
+from kompas.core.forms import add_validation_errors
 from kompas.core.http import AuthenticatedHttpRequest
 
 
@@ -41,30 +42,34 @@ def board_home(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     return render(request, "boards/home.html", {"access": access, "board": board})
 
 
+def invite_from_form(request: HttpRequest, board: Board, form: InvitationForm) -> bool:
+    """Create and e-mail the invitation the form asks for; False (errors on the form) if not."""
+    if not form.is_valid():
+        return False
+    try:
+        issued = services.invitation_create(
+            actor=request.user,
+            board=board,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+    except ValidationError as error:
+        add_validation_errors(form, error)
+        return False
+    link = request.build_absolute_uri(reverse("boards:invitation", args=[issued.token]))
+    services.invitation_send(invitation=issued.invitation, link=link)
+    messages.success(
+        request, _("Invitation sent to %(email)s.") % {"email": issued.invitation.email}
+    )
+    return True
+
+
 @login_required
 @board_view(Action.MANAGE_MEMBERS)
 def members(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.invitation_create(
-                actor=request.user,
-                board=access.board,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
-            link = request.build_absolute_uri(reverse("boards:invitation", args=[issued.token]))
-            services.invitation_send(invitation=issued.invitation, link=link)
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s.") % {"email": issued.invitation.email},
-            )
-            return redirect("boards:members", access.board.pk)
+    if request.method == "POST" and invite_from_form(request, access.board, form):
+        return redirect("boards:members", access.board.pk)
     return render(
         request,
         "boards/members.html",
@@ -107,9 +112,7 @@ def schools(request: HttpRequest, access: BoardAccess) -> HttpResponse:
                 actor=request.user, board=access.board, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("School %(name)s added.") % {"name": school.name})
             return redirect("boards:schools", access.board.pk)
