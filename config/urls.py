@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from kompas.core import views as core_views
+
+# The admin signs in through allauth like everyone else, so its second factor and throttling
+# apply; Django's own admin login form would skip both.
+admin.site.login = RedirectView.as_view(pattern_name="account_login", query_string=True)  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -181,3 +181,35 @@ def test_a_deactivated_account_cannot_sign_in(client, board):
     sign_in(client, user.email)
 
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_goes_through_the_same_sign_in_with_its_second_factor(client, db):
+    staff = UserFactory.create(
+        email="beheer@example.nl", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+    TOTP.activate(staff, generate_totp_secret())
+
+    shown = client.get("/admin/login/?next=/admin/")
+    posted = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
+
+    assert shown.status_code == 302
+    assert shown["Location"].startswith(reverse("account_login"))
+    assert "next=/admin/" in shown["Location"]
+    assert "_auth_user_id" not in client.session
+    assert posted.status_code in (302, 405)
+
+
+def test_the_second_factor_setup_page_works_under_the_security_policy(client, board, settings):
+    settings.REQUIRE_MFA = True
+    person(board, BoardRole.EXECUTIVE)
+    sign_in(client, "executive@voorbeeld.nl")
+
+    # allauth asks for the password once more before a second factor is added.
+    first = client.get(reverse("mfa_activate_totp"))
+    assert first["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(first["Location"], {"password": PASSWORD})
+    setup = client.get(reverse("mfa_activate_totp"))
+
+    assert setup.status_code == 200
+    assert "data:image/svg+xml" in setup.text  # the QR code, allowed by img-src data:
+    assert "<script" not in setup.text.split("<main", 1)[1]
