@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "kompas.boards",
     "kompas.audit",
     "kompas.frameworks",
+    "kompas.assessments",
 ]
 
 MIDDLEWARE = [

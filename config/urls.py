@@ -16,6 +16,7 @@ urlpatterns = [
     path("frameworks/", include("kompas.frameworks.urls")),
     path("accounts/", include("allauth.urls")),
     path("boards/", include("kompas.boards.urls")),
+    path("boards/", include("kompas.assessments.urls")),
     path("platform/", include("kompas.boards.platform_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -10,9 +10,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kompas.accounts.tests.factories import UserFactory
+from kompas.assessments.services import assessment_start
+from kompas.boards.access import access_board
 from kompas.boards.models import Board, Group, Membership, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole, may
 from kompas.boards.services import invitation_create
+from kompas.frameworks.tests.builders import framework_doc
+from kompas.frameworks.tests.conftest import import_document
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,12 @@ ACCESS = {
     "boards:group_leave": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "platform:groups": Sector((SectorRole.PLATFORM_ADMIN,)),
     "boards:audit": OnBoard(Action.VIEW_AUDIT),
+    "assessments:list": OnBoard(Action.VIEW),
+    "assessments:overview": OnBoard(Action.VIEW),
+    "assessments:norm": OnBoard(Action.VIEW),
+    "assessments:submit": OnBoard(Action.MANAGE_BOARD, post_only=True),
+    "assessments:approve": OnBoard(Action.APPROVE, post_only=True),
+    "assessments:reopen": OnBoard(Action.APPROVE, post_only=True),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
@@ -128,6 +138,14 @@ def world(db):
         role="contributor",
     )
     leaver = UserFactory.create(email="oud-account@example.nl")
+    version = import_document(framework_doc())
+    coordinator = members["a", BoardRole.COORDINATOR]
+    assessment = assessment_start(
+        access=access_board(user=coordinator, board_id=boards["a"].pk, action=Action.VIEW),
+        actor=coordinator,
+        framework_version=version,
+        period="2026",
+    )
     return {
         "boards": boards,
         "members": members,
@@ -141,6 +159,7 @@ def world(db):
             "code": "GO.01",
             "token": "onbekend",
             "group_id": world_group.pk,
+            "assessment_id": assessment.pk,
         },
     }
 

@@ -1,0 +1,86 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompas.assessments.models import NormScore
+from kompas.assessments.services import ScoreChange
+
+
+class StartForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026")
+    )
+    previous: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nothing: start empty"),
+        help_text=_("Its levels are copied as starting values, marked to be confirmed."),
+    )
+
+    def __init__(self, *args: Any, assessments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = assessments  # type: ignore[attr-defined]
+
+
+class ScoreForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(
+        label=_("Current level"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    target_level = forms.TypedChoiceField(label=_("Target level"), coerce=int)
+    not_applicable = forms.BooleanField(label=_("This norm does not apply to us"), required=False)
+    not_applicable_reason = forms.CharField(
+        label=_("Why it does not apply"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Assigned to"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(
+        self, *args: Any, score: NormScore, level_names: dict[int, str], members: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        criteria = {criterion.level: criterion.text for criterion in score.norm.criteria.all()}
+        self.fields["level"].choices = [("", _("Not yet assessed"))] + [  # type: ignore[attr-defined]
+            (level, f"{level} · {level_names.get(level, '')} — {criteria.get(level, '')}")
+            for level in range(1, 6)
+        ]
+        minimum = score.assessment.framework_version.target_level
+        self.fields["target_level"].choices = [  # type: ignore[attr-defined]
+            (level, str(level)) for level in range(minimum, 6)
+        ]
+        self.fields["assignee"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (member.user_id, str(member.user)) for member in members
+        ]
+
+    @classmethod
+    def initial_for(cls, score: NormScore) -> dict[str, Any]:
+        return {
+            "revision": score.revision,
+            "level": score.level or "",
+            "target_level": score.target_level,
+            "not_applicable": score.not_applicable,
+            "not_applicable_reason": score.not_applicable_reason,
+            "explanation": score.explanation,
+            "assignee": score.assignee_id or "",
+        }
+
+    def change(self) -> ScoreChange:
+        data = self.cleaned_data
+        return ScoreChange(
+            level=data["level"],
+            target_level=data["target_level"],
+            not_applicable=data["not_applicable"],
+            not_applicable_reason=data["not_applicable_reason"],
+            explanation=data["explanation"],
+            assignee_id=data["assignee"],
+        )

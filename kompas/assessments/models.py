@@ -1,0 +1,145 @@
+"""Self-evaluations (zelfevaluaties): a board's level per norm, per framework version and period.
+
+An approved evaluation is frozen: its scores refuse every change, whichever way it comes (forms,
+htmx, admin, commands). Reopening creates a new version and leaves the approved one as it was.
+"""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompas.boards.models import Board
+from kompas.frameworks.models import FrameworkVersion, Norm
+
+
+class FrozenError(Exception):
+    """The evaluation is submitted or approved and cannot be changed."""
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+
+
+class SelfAssessment(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="assessments")
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    started_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-period", "-version")
+        verbose_name = _("self-evaluation")
+        verbose_name_plural = _("self-evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "framework_version", "period", "version"],
+                name="selfassessment_unique_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" (v{self.version})" if self.version > 1 else ""
+        return f"{self.board} · {self.period}{suffix}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+
+class FrozenAwareQuerySet(models.QuerySet["NormScore"]):
+    def update(self, **kwargs: Any) -> int:
+        if self.filter(assessment__status=AssessmentStatus.APPROVED).exists():
+            raise FrozenError("An approved self-evaluation cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self) -> NoReturn:
+        raise FrozenError("Scores are never deleted; the evaluation keeps every norm.")
+
+
+class NormScore(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="scores")
+    norm = models.ForeignKey(Norm, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("current level"), null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(_("target level"))
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_scores",
+    )
+    to_confirm = models.BooleanField(
+        _("copied from the previous period, to confirm"), default=False
+    )
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    objects = FrozenAwareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("norm__position",)
+        verbose_name = _("norm score")
+        verbose_name_plural = _("norm scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "norm"], name="normscore_unique_norm"),
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=True) | models.Q(level__gte=1, level__lte=5),
+                name="normscore_level_1_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_level__gte=1, target_level__lte=5),
+                name="normscore_target_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.norm.code}: {self.level or '-'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self.assessment.is_editable:
+            raise FrozenError("This self-evaluation is submitted or approved and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise FrozenError("Scores are never deleted; the evaluation keeps every norm.")
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.level is not None or (
+            self.not_applicable and bool(self.not_applicable_reason.strip())
+        )

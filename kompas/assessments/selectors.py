@@ -1,0 +1,157 @@
+"""Reads of self-evaluations, and the summary figures of BRIEF 4.2 (docs/scoring.md).
+
+Every page, report and export that shows a summary figure takes it from `summary()`, so the
+numbers are the same wherever they appear.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from kompas.assessments.models import NormScore, SelfAssessment
+from kompas.boards.access import BoardAccess
+
+
+def assessments_of(*, access: BoardAccess) -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.filter(board=access.board).select_related(
+        "framework_version__framework"
+    )
+
+
+def get_assessment(*, access: BoardAccess, assessment_id: int) -> SelfAssessment:
+    """An evaluation of the accessed board; another board's answers 404."""
+    return get_object_or_404(
+        assessments_of(access=access).select_related("approved_by", "submitted_by"),
+        pk=assessment_id,
+    )
+
+
+def scores_of(*, assessment: SelfAssessment) -> QuerySet[NormScore]:
+    return assessment.scores.select_related("norm__domain__part", "assignee").order_by(
+        "norm__position"
+    )
+
+
+def get_score(*, assessment: SelfAssessment, code: str) -> NormScore:
+    return get_object_or_404(
+        NormScore.objects.select_related(
+            "norm__domain__part", "norm__growth_phase", "assignee", "updated_by"
+        ).prefetch_related("norm__criteria"),
+        assessment=assessment,
+        norm__code=code,
+    )
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class GroupFigures:
+    """Mean and minimum level over the assessed, applicable norms of a domain or part."""
+
+    code: str
+    name: str
+    norms: int = 0
+    levels: list[int] = field(default_factory=list)
+    at_or_above_target: int = 0
+    applicable: int = 0
+
+    @property
+    def mean(self) -> Decimal | None:
+        return _round(Decimal(sum(self.levels)) / len(self.levels)) if self.levels else None
+
+    @property
+    def minimum(self) -> int | None:
+        return min(self.levels) if self.levels else None
+
+
+@dataclass
+class Summary:
+    total: int
+    assessed: int
+    not_applicable: int
+    applicable: int
+    at_or_above_target: int
+    meets_framework: bool
+    domains: list[GroupFigures]
+    parts: list[GroupFigures]
+
+    @property
+    def completeness_percent(self) -> int:
+        return round(100 * self.assessed / self.total) if self.total else 0
+
+    @property
+    def at_or_above_target_percent(self) -> int:
+        if not self.applicable:
+            return 0
+        return round(100 * self.at_or_above_target / self.applicable)
+
+
+def summary(*, scores: list[NormScore] | QuerySet[NormScore]) -> Summary:
+    """The summary figures of a set of scores (with norm__domain__part loaded)."""
+    domains: dict[int, GroupFigures] = {}
+    parts: dict[int, GroupFigures] = {}
+    total = assessed = not_applicable = applicable = at_target = 0
+    complete = True
+    for score in scores:
+        total += 1
+        domain, part = score.norm.domain, score.norm.domain.part
+        groups = [
+            domains.setdefault(domain.pk, GroupFigures(domain.code, domain.name)),
+            parts.setdefault(part.pk, GroupFigures(part.code, part.name)),
+        ]
+        for group in groups:
+            group.norms += 1
+        if score.is_assessed:
+            assessed += 1
+        if score.not_applicable and score.is_assessed:
+            not_applicable += 1
+            continue
+        applicable += 1
+        for group in groups:
+            group.applicable += 1
+        if score.level is None:
+            complete = False
+            continue
+        reached = score.level >= score.target_level
+        at_target += reached
+        complete = complete and reached
+        for group in groups:
+            group.levels.append(score.level)
+            group.at_or_above_target += reached
+    return Summary(
+        total=total,
+        assessed=assessed,
+        not_applicable=not_applicable,
+        applicable=applicable,
+        at_or_above_target=at_target,
+        meets_framework=complete and total > 0,
+        domains=list(domains.values()),
+        parts=list(parts.values()),
+    )
+
+
+def overview(
+    *, assessment: SelfAssessment, only: str = "", user: Any = None
+) -> tuple[Summary, list[tuple[Any, list[NormScore]]]]:
+    """The summary, and the scores grouped by domain, filtered by `only`."""
+    scores = list(scores_of(assessment=assessment))
+    figures = summary(scores=scores)
+    if only == "open":
+        scores = [score for score in scores if not score.is_assessed or score.to_confirm]
+    elif only == "below":
+        scores = [
+            score
+            for score in scores
+            if not score.not_applicable and (score.level or 0) < score.target_level
+        ]
+    elif only == "mine" and user is not None:
+        scores = [score for score in scores if score.assignee_id == user.pk]
+    grouped: dict[int, tuple[Any, list[NormScore]]] = {}
+    for score in scores:
+        grouped.setdefault(score.norm.domain_id, (score.norm.domain, []))[1].append(score)
+    return figures, list(grouped.values())

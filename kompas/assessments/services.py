@@ -1,0 +1,254 @@
+"""Writes to self-evaluations: start, score a norm, submit, approve, reopen."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompas.assessments.models import AssessmentStatus, FrozenError, NormScore, SelfAssessment
+from kompas.audit.models import AuditAction
+from kompas.audit.services import audit_record, diff
+from kompas.boards.access import BoardAccess
+from kompas.boards.roles import Action
+from kompas.frameworks.models import FrameworkVersion, Norm
+
+SCORE_FIELDS = (
+    "level",
+    "target_level",
+    "not_applicable",
+    "not_applicable_reason",
+    "explanation",
+    "assignee_id",
+)
+
+
+class ScoreConflict(Exception):
+    """A colleague saved the norm after this form was opened; nothing was overwritten."""
+
+    def __init__(self, current: NormScore) -> None:
+        super().__init__("The norm was changed by someone else.")
+        self.current = current
+
+
+def _require(access: BoardAccess, action: Action) -> None:
+    if not access.may(action):
+        raise PermissionDenied(f"Your role may not {action}.")
+
+
+def assessment_start(
+    *,
+    access: BoardAccess,
+    actor: Any,
+    framework_version: FrameworkVersion,
+    period: str,
+    previous: SelfAssessment | None = None,
+) -> SelfAssessment:
+    """A new draft for a period, one score per norm; from `previous`, its levels to confirm."""
+    _require(access, Action.MANAGE_BOARD)
+    period = period.strip()
+    if not period:
+        raise ValidationError({"period": _("Give the period, e.g. 2026 or 2025-2026.")})
+    if previous is not None and previous.board_id != access.board.pk:
+        raise PermissionDenied("That evaluation belongs to another board.")
+    if SelfAssessment.objects.filter(
+        board=access.board, framework_version=framework_version, period=period
+    ).exists():
+        raise ValidationError({"period": _("There is already an evaluation for this period.")})
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.create(
+            board=access.board,
+            framework_version=framework_version,
+            period=period,
+            started_from=previous,
+            created_by=actor,
+        )
+        _create_scores(assessment, previous, to_confirm=True)
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            board_id=access.board.pk,
+            obj=assessment,
+            changes={"period": [None, period], "started_from": [None, str(previous or "")]},
+        )
+    return assessment
+
+
+def _create_scores(
+    assessment: SelfAssessment, source: SelfAssessment | None, *, to_confirm: bool
+) -> None:
+    target = assessment.framework_version.target_level
+    earlier = {}
+    if source is not None and source.framework_version_id == assessment.framework_version_id:
+        earlier = {score.norm_id: score for score in source.scores.all()}
+    scores = []
+    for norm in Norm.objects.filter(framework_version=assessment.framework_version).only("pk"):
+        old = earlier.get(norm.pk)
+        scores.append(
+            NormScore(
+                assessment=assessment,
+                norm=norm,
+                level=old.level if old else None,
+                target_level=old.target_level if old else target,
+                not_applicable=old.not_applicable if old else False,
+                not_applicable_reason=old.not_applicable_reason if old else "",
+                explanation=old.explanation if old else "",
+                assignee_id=old.assignee_id if old else None,
+                to_confirm=bool(old) and to_confirm,
+            )
+        )
+    NormScore.objects.bulk_create(scores)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    level: int | None
+    target_level: int
+    not_applicable: bool
+    not_applicable_reason: str
+    explanation: str
+    assignee_id: int | None
+
+
+def score_update(
+    *, access: BoardAccess, actor: Any, score: NormScore, revision: int, change: ScoreChange
+) -> NormScore:
+    """Save one norm's score if nobody saved it since `revision`; else raise ScoreConflict."""
+    _require(access, Action.EDIT)
+    minimum = score.assessment.framework_version.target_level
+    errors: dict[str, str] = {}
+    if change.level is not None and not 1 <= change.level <= 5:
+        errors["level"] = _("Choose a level from 1 to 5.")
+    if not minimum <= change.target_level <= 5:
+        errors["target_level"] = _("The target level is at least %(minimum)s.") % {
+            "minimum": minimum
+        }
+    if change.not_applicable and not change.not_applicable_reason.strip():
+        errors["not_applicable_reason"] = _("Explain why this norm does not apply.")
+    if change.not_applicable and change.level is not None:
+        errors["level"] = _("A norm that does not apply has no level.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = (
+            NormScore.objects.select_for_update()
+            .select_related("assessment", "norm")
+            .get(pk=score.pk)
+        )
+        if not current.assessment.is_editable:
+            raise FrozenError(_("This self-evaluation is submitted or approved."))
+        if current.revision != revision:
+            raise ScoreConflict(current)
+        before = {field: getattr(current, field) for field in SCORE_FIELDS}
+        for field, value in vars(change).items():
+            setattr(current, field, value)
+        after = {field: getattr(current, field) for field in SCORE_FIELDS}
+        changes = diff(before, after)
+        if not changes and not current.to_confirm:
+            return current
+        current.to_confirm = False
+        current.revision += 1
+        current.updated_by = actor
+        current.updated_at = timezone.now()
+        current.save()
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            board_id=access.board.pk,
+            obj=current,
+            object_repr=f"{current.assessment} · {current.norm.code}",
+            changes=changes,
+        )
+    return current
+
+
+def assessment_submit(*, access: BoardAccess, actor: Any, assessment: SelfAssessment) -> None:
+    """Send the evaluation to the executive; every norm must be assessed or not applicable."""
+    _require(access, Action.MANAGE_BOARD)
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.status != AssessmentStatus.DRAFT:
+            raise FrozenError(_("Only a draft can be submitted."))
+        open_codes = [
+            score.norm.code
+            for score in assessment.scores.select_related("norm")
+            if not score.is_assessed or score.to_confirm
+        ]
+        if open_codes:
+            raise ValidationError(
+                _("Not yet assessed or confirmed: %(codes)s.") % {"codes": ", ".join(open_codes)}
+            )
+        _set_status(assessment, AssessmentStatus.SUBMITTED, actor, access)
+
+
+def assessment_approve(*, access: BoardAccess, actor: Any, assessment: SelfAssessment) -> None:
+    """The executive approves a submitted evaluation; from now on it is frozen."""
+    _require(access, Action.APPROVE)
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.status != AssessmentStatus.SUBMITTED:
+            raise FrozenError(_("Only a submitted evaluation can be approved."))
+        _set_status(assessment, AssessmentStatus.APPROVED, actor, access)
+
+
+def assessment_reopen(
+    *, access: BoardAccess, actor: Any, assessment: SelfAssessment, reason: str
+) -> SelfAssessment:
+    """A new draft version of an approved evaluation; the approved one stays as it was."""
+    _require(access, Action.APPROVE)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for reopening.")})
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.status != AssessmentStatus.APPROVED:
+            raise FrozenError(_("Only an approved evaluation is reopened; a draft can be edited."))
+        latest = (
+            SelfAssessment.objects.filter(
+                board=assessment.board,
+                framework_version=assessment.framework_version,
+                period=assessment.period,
+            )
+            .order_by("-version")
+            .first()
+        )
+        reopened = SelfAssessment.objects.create(
+            board=assessment.board,
+            framework_version=assessment.framework_version,
+            period=assessment.period,
+            version=(latest.version if latest else assessment.version) + 1,
+            started_from=assessment,
+            reopen_reason=reason.strip(),
+            created_by=actor,
+        )
+        _create_scores(reopened, assessment, to_confirm=False)
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            board_id=access.board.pk,
+            obj=reopened,
+            changes={"reopened_from": [None, str(assessment)], "reason": [None, reason.strip()]},
+        )
+    return reopened
+
+
+def _set_status(assessment: SelfAssessment, status: str, actor: Any, access: BoardAccess) -> None:
+    before = assessment.status
+    assessment.status = status
+    now = timezone.now()
+    fields = ["status"]
+    if status == AssessmentStatus.SUBMITTED:
+        assessment.submitted_at, assessment.submitted_by = now, actor
+        fields += ["submitted_at", "submitted_by"]
+    if status == AssessmentStatus.APPROVED:
+        assessment.approved_at, assessment.approved_by = now, actor
+        fields += ["approved_at", "approved_by"]
+    assessment.save(update_fields=fields)
+    audit_record(
+        action=AuditAction.APPROVE if status == AssessmentStatus.APPROVED else AuditAction.UPDATE,
+        actor=actor,
+        board_id=access.board.pk,
+        obj=assessment,
+        changes={"status": [before, status]},
+    )

@@ -1,0 +1,193 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompas.assessments import selectors, services
+from kompas.assessments.forms import ScoreForm, StartForm
+from kompas.assessments.models import FrozenError, NormScore, SelfAssessment
+from kompas.boards.access import BoardAccess, access_board, board_view
+from kompas.boards.roles import Action
+from kompas.boards.selectors import board_memberships
+from kompas.core.forms import add_validation_errors
+from kompas.core.http import HtmxHttpRequest
+from kompas.frameworks.models import FrameworkVersion
+
+FILTERS = {"open", "below", "mine"}
+
+
+@login_required
+@board_view(Action.VIEW)
+def assessment_list(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+    assessments = selectors.assessments_of(access=access)
+    form = StartForm(request.POST or None, assessments=assessments)
+    if request.method == "POST" and access.may(Action.MANAGE_BOARD) and form.is_valid():
+        version = (
+            FrameworkVersion.objects.filter(framework__slug="normenkader-ibp-fo")
+            .order_by("-imported_at")
+            .first()
+        )
+        if version is None:
+            form.add_error(None, _("No framework has been loaded."))
+        else:
+            try:
+                assessment = services.assessment_start(
+                    access=access,
+                    actor=request.user,
+                    framework_version=version,
+                    period=form.cleaned_data["period"],
+                    previous=form.cleaned_data["previous"],
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                return redirect("assessments:overview", access.board.pk, assessment.pk)
+    return render(
+        request,
+        "assessments/list.html",
+        {"access": access, "board": access.board, "assessments": assessments, "form": form},
+    )
+
+
+@login_required
+@board_view(Action.VIEW)
+def overview(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    only = request.GET.get("only", "")
+    only = only if only in FILTERS else ""
+    figures, groups = selectors.overview(assessment=assessment, only=only, user=request.user)
+    return render(
+        request,
+        "assessments/overview.html",
+        {
+            "access": access,
+            "board": access.board,
+            "assessment": assessment,
+            "summary": figures,
+            "groups": groups,
+            "only": only,
+        },
+    )
+
+
+@login_required
+@board_view(Action.VIEW)
+def norm_score(
+    request: HtmxHttpRequest, access: BoardAccess, assessment_id: int, code: str
+) -> HttpResponse:
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    score = selectors.get_score(assessment=assessment, code=code)
+    level_names = {level.level: level.name for level in assessment.framework_version.levels.all()}
+    members = board_memberships(board=access.board)
+
+    def form_for(data: object = None, initial: object = None) -> ScoreForm:
+        return ScoreForm(
+            data, initial=initial, score=score, level_names=level_names, members=members
+        )
+
+    form = form_for(initial=ScoreForm.initial_for(score))
+    conflict: NormScore | None = None
+    saved = False
+    status = 200
+    if request.method == "POST":
+        # Raises 403, and records the refusal, for roles that may read but not edit.
+        access_board(user=request.user, board_id=access.board.pk, action=Action.EDIT)
+        form = form_for(request.POST)
+        if form.is_valid():
+            try:
+                score = services.score_update(
+                    access=access,
+                    actor=request.user,
+                    score=score,
+                    revision=form.cleaned_data["revision"],
+                    change=form.change(),
+                )
+            except services.ScoreConflict as clash:
+                conflict, status = clash.current, 409
+            except ValidationError as error:
+                add_validation_errors(form, error)
+                status = 400
+            except FrozenError as error:
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                saved = True
+                if not request.htmx:
+                    messages.success(request, _("%(code)s saved.") % {"code": score.norm.code})
+                    return redirect(
+                        "assessments:norm", access.board.pk, assessment.pk, score.norm.code
+                    )
+                form = form_for(initial=ScoreForm.initial_for(score))
+        else:
+            status = 400
+    context = {
+        "access": access,
+        "board": access.board,
+        "assessment": assessment,
+        "score": score,
+        "norm": score.norm,
+        "form": form,
+        "conflict": conflict,
+        "saved": saved,
+        "editable": assessment.is_editable and access.may(Action.EDIT),
+    }
+    if request.htmx and request.method == "POST":
+        # htmx swaps only 2xx answers; the status is in the partial itself.
+        return render(request, "assessments/_save_state.html", context)
+    return render(request, "assessments/norm.html", context, status=status)
+
+
+def _transition(
+    request: HttpRequest, access: BoardAccess, assessment: SelfAssessment, step: str
+) -> None:
+    try:
+        if step == "submit":
+            services.assessment_submit(access=access, actor=request.user, assessment=assessment)
+            messages.success(request, _("Submitted to the executive for approval."))
+        elif step == "approve":
+            services.assessment_approve(access=access, actor=request.user, assessment=assessment)
+            messages.success(request, _("Approved. The evaluation is now frozen."))
+    except (ValidationError, FrozenError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+
+
+@login_required
+@board_view(Action.MANAGE_BOARD)
+@require_POST
+def submit(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    _transition(request, access, assessment, "submit")
+    return redirect("assessments:overview", access.board.pk, assessment.pk)
+
+
+@login_required
+@board_view(Action.APPROVE)
+@require_POST
+def approve(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    _transition(request, access, assessment, "approve")
+    return redirect("assessments:overview", access.board.pk, assessment.pk)
+
+
+@login_required
+@board_view(Action.APPROVE)
+@require_POST
+def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    try:
+        reopened = services.assessment_reopen(
+            access=access,
+            actor=request.user,
+            assessment=assessment,
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValidationError, FrozenError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return redirect("assessments:overview", access.board.pk, assessment.pk)
+    messages.success(request, _("Reopened as a new version; the approved one is kept."))
+    return redirect("assessments:overview", access.board.pk, reopened.pk)
