@@ -14,3 +14,19 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    # "page" is Playwright's browser-page fixture. A unit test that names a parameter "page"
+    # pulls Playwright's browser fixtures in around its database, and on PostgreSQL that leaves
+    # a session holding the test database open. Keep the name for browser tests.
+    misnamed = [
+        item.nodeid
+        for item in items
+        if "page" in getattr(item, "fixturenames", ()) and "browser" not in item.keywords
+    ]
+    if misnamed:
+        raise pytest.UsageError(
+            "Only browser tests may use a parameter or fixture called 'page': "
+            + ", ".join(misnamed)
+        )

@@ -101,8 +101,8 @@ def test_an_approved_evaluation_refuses_a_form_post(client, world):
     assert world.score("GO.01").level == 3
 
 
-@pytest.mark.parametrize("page", ["overview", "norm"])
-def test_query_counts_do_not_grow_with_the_number_of_norms(client, world, page):
+@pytest.mark.parametrize("screen", ["overview", "norm"])
+def test_query_counts_do_not_grow_with_the_number_of_norms(client, world, screen):
     document = framework_doc(slug="groot")
     document["norms"] += [norm_doc(f"GO.{n:02d}", "GO") for n in range(3, 90)]
     version = import_document(document)
@@ -118,7 +118,7 @@ def test_query_counts_do_not_grow_with_the_number_of_norms(client, world, page):
     def count(assessment):
         url = (
             reverse("assessments:overview", args=[world.board.pk, assessment.pk])
-            if page == "overview"
+            if screen == "overview"
             else reverse("assessments:norm", args=[world.board.pk, assessment.pk, "GO.01"])
         )
         client.get(url)

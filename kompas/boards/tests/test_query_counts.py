@@ -39,13 +39,13 @@ def queries(client, user, path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["boards:mine", "boards:home", "boards:members", "boards:audit"])
-def test_board_pages_do_not_grow_with_boards_members_or_events(client, page):
+@pytest.mark.parametrize("screen", ["boards:mine", "boards:home", "boards:members", "boards:audit"])
+def test_board_pages_do_not_grow_with_boards_members_or_events(client, screen):
     small_user, small_board = build(2)
     large_user, large_board = build(25)
 
     def path(board):
-        return reverse(page) if page == "boards:mine" else reverse(page, args=[board.pk])
+        return reverse(screen) if screen == "boards:mine" else reverse(screen, args=[board.pk])
 
     small = queries(client, small_user, path(small_board))
     large = queries(client, large_user, path(large_board))
