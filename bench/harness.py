@@ -70,6 +70,58 @@ def page(client: Client, path: str) -> Callable[[], None]:
     return get
 
 
+def evaluation_world() -> tuple[Client, str, Callable[[], None]]:
+    """A board, its coordinator signed in, and a draft evaluation of the shipped framework."""
+    from kompas.accounts.models import User
+    from kompas.assessments.models import NormScore
+    from kompas.assessments.services import assessment_start
+    from kompas.boards.access import access_board
+    from kompas.boards.models import Board, Membership
+    from kompas.boards.roles import Action, BoardRole
+
+    version = FrameworkVersion.objects.get(framework__slug="normenkader-ibp-fo")
+    board, _ = Board.objects.get_or_create(bg_number="49999", defaults={"name": "Bench"})
+    user = User.objects.filter(email="bench@example.nl").first() or User.objects.create_user(
+        "bench@example.nl", None
+    )
+    Membership.objects.get_or_create(
+        user=user, board=board, defaults={"role": BoardRole.COORDINATOR}
+    )
+    access = access_board(user=user, board_id=board.pk, action=Action.VIEW)
+    assessment = assessment_start(
+        access=access,
+        actor=user,
+        framework_version=version,
+        period=f"bench-{NormScore.objects.count()}",
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    base = f"/boards/{board.pk}/evaluations/{assessment.pk}/"
+    score = assessment.scores.get(norm__code="SM.02")
+    levels = iter(range(10**9))
+
+    def save() -> None:
+        revision = NormScore.objects.values_list("revision", flat=True).get(pk=score.pk)
+        response = client.post(
+            base + "norms/SM.02/",
+            {
+                "revision": revision,
+                "level": str(1 + next(levels) % 5),
+                "target_level": "3",
+                "not_applicable_reason": "",
+                "explanation": "",
+                "assignee": "",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        if response.status_code != 200 or (
+            b"Saved at" not in response.content and b"Opgeslagen" not in response.content
+        ):
+            raise RuntimeError(f"save failed: {response.status_code}")
+
+    return client, base, save
+
+
 def cases(*, runs: int) -> list[Case]:
     """The benchmarks; expects the shipped framework to be imported already."""
     version = FrameworkVersion.objects.select_related("framework").get(
@@ -98,6 +150,21 @@ def cases(*, runs: int) -> list[Case]:
             run=page(client, base + "search/?q=back-up"),
             runs=runs,
         ),
+        *evaluation_cases(runs=runs),
+    ]
+
+
+def evaluation_cases(*, runs: int) -> list[Case]:
+    client, base, save = evaluation_world()
+    return [
+        Case("evaluation overview (94 norms)", budget_ms=20, run=page(client, base), runs=runs),
+        Case(
+            "evaluation norm form (SM.02)",
+            budget_ms=20,
+            run=page(client, base + "norms/SM.02/"),
+            runs=runs,
+        ),
+        Case("save one norm (htmx)", budget_ms=15, run=save, runs=runs),
     ]
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,6 +70,10 @@ def overview(request: HttpRequest, access: BoardAccess, assessment_id: int) -> H
             "summary": figures,
             "groups": groups,
             "only": only,
+            # One reverse() instead of one per norm; codes are URL-safe by the file format.
+            "norm_url_prefix": reverse(
+                "assessments:norm", args=[access.board.pk, assessment.pk, "-"]
+            ).removesuffix("-/"),
         },
     )
 
@@ -80,6 +85,7 @@ def norm_score(
 ) -> HttpResponse:
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
     score = selectors.get_score(assessment=assessment, code=code)
+    score.assessment = assessment  # loaded already, with its framework version
     level_names = {level.level: level.name for level in assessment.framework_version.levels.all()}
     members = board_memberships(board=access.board)
 
@@ -93,8 +99,9 @@ def norm_score(
     saved = False
     status = 200
     if request.method == "POST":
-        # Raises 403, and records the refusal, for roles that may read but not edit.
-        access_board(user=request.user, board_id=access.board.pk, action=Action.EDIT)
+        if not access.may(Action.EDIT):
+            # Raises 403 and records the refusal, for roles that may read but not edit.
+            access_board(user=request.user, board_id=access.board.pk, action=Action.EDIT)
         form = form_for(request.POST)
         if form.is_valid():
             try:
@@ -120,7 +127,6 @@ def norm_score(
                     return redirect(
                         "assessments:norm", access.board.pk, assessment.pk, score.norm.code
                     )
-                form = form_for(initial=ScoreForm.initial_for(score))
         else:
             status = 400
     context = {
@@ -135,6 +141,7 @@ def norm_score(
         "editable": assessment.is_editable and access.may(Action.EDIT),
     }
     if request.htmx and request.method == "POST":
+        # The form stays as the person filled it in; only the saved state and revision change.
         # htmx swaps only 2xx answers; the status is in the partial itself.
         return render(request, "assessments/_save_state.html", context)
     return render(request, "assessments/norm.html", context, status=status)

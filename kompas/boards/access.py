@@ -100,7 +100,8 @@ def board_view(action: Action) -> ViewDecorator:
         @wraps(view)
         def wrapper(request: HttpRequest, board_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
             access = access_board(user=request.user, board_id=board_id, action=action)
-            request.session["current_board_id"] = access.board.pk
+            if request.session.get("current_board_id") != access.board.pk:
+                request.session["current_board_id"] = access.board.pk
             return view(request, access, *args, **kwargs)
 
         wrapper.board_action = action  # type: ignore[attr-defined]

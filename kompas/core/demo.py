@@ -3,13 +3,17 @@
 Idempotent: running it again leaves what is there and adds what is missing.
 """
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from kompas.accounts.models import User
+from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.boards.models import (
     Board,
     BoardSector,
@@ -20,6 +24,7 @@ from kompas.boards.models import (
     SectorAssignment,
 )
 from kompas.boards.roles import BoardRole, SectorRole
+from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.frameworks.services import framework_import
 
 SHIPPED_FRAMEWORK = (
@@ -144,7 +149,110 @@ def seed_demo(*, with_accounts: bool) -> list[str]:
                     group=group if role == SectorRole.REGIONAL_COORDINATOR else None,
                 )
             report.append(f"Demo accounts: {len(demo_logins())} present.")
+            report.extend(_seed_assessments(result.version))
     return report
+
+
+# Typical levels per domain, after the 2024 measurements: governance ahead, technical domains
+# and continuity behind (BRIEF 1). The demo draws around these, the same way every run.
+DOMAIN_LEVELS = {"GO": 2.6, "OR": 2.4, "RM": 2.0, "ID": 2.2, "SM": 1.8, "OP": 1.7, "BC": 1.5}
+DEFAULT_LEVEL = 2.0
+
+
+def _level(rng: random.Random, domain_code: str, lift: float = 0.0) -> int:
+    centre = DOMAIN_LEVELS.get(domain_code, DEFAULT_LEVEL) + lift
+    return max(1, min(5, round(rng.gauss(centre, 0.7))))
+
+
+def _seed_assessments(version: FrameworkVersion) -> list[str]:
+    """Scholen: approved 2025 and a 2026 draft from it; College: a submitted 2026."""
+    report = []
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    norms = list(Norm.objects.filter(framework_version=version).select_related("domain"))
+    now = timezone.now()
+    scholen = Board.objects.get(bg_number=DEMO_BOARDS[0].bg_number)
+    college = Board.objects.get(bg_number=DEMO_BOARDS[1].bg_number)
+    for board in (scholen, college):
+        if SelfAssessment.objects.filter(board=board).exists():
+            report.append(f"Self-evaluations of {board.name}: already present.")
+            continue
+        people = {m.role: m.user for m in Membership.objects.filter(board=board)}
+        coordinator, executive = people["coordinator"], people["executive"]
+        if board == scholen:
+            previous = _assessment(
+                board,
+                version,
+                period="2025",
+                coordinator=coordinator,
+                norms=norms,
+                level_of=lambda n: _level(rng, n.domain.code),
+            )
+            previous.status = AssessmentStatus.APPROVED
+            previous.submitted_at, previous.submitted_by = now, coordinator
+            previous.approved_at, previous.approved_by = now, executive
+            previous.save()
+            earlier = {s.norm_id: s.level for s in previous.scores.all()}
+            current = _assessment(
+                board,
+                version,
+                period="2026",
+                coordinator=coordinator,
+                norms=norms,
+                level_of=lambda n: earlier[n.pk],  # noqa: B023 - used at once
+                started_from=previous,
+            )
+            # A third of the norms already re-assessed this year, some a level up.
+            for score in current.scores.select_related("norm")[: len(norms) // 3]:
+                if rng.random() < 0.5 and score.level and score.level < 5:
+                    score.level += 1
+                score.to_confirm = False
+                score.updated_by, score.updated_at, score.revision = coordinator, now, 1
+                score.save()
+        else:
+            submitted = _assessment(
+                board,
+                version,
+                period="2026",
+                coordinator=coordinator,
+                norms=norms,
+                level_of=lambda n: _level(rng, n.domain.code, lift=0.2),
+            )
+            submitted.status = AssessmentStatus.SUBMITTED
+            submitted.submitted_at, submitted.submitted_by = now, coordinator
+            submitted.save()
+        report.append(f"Self-evaluations of {board.name}: created.")
+    return report
+
+
+def _assessment(
+    board: Board,
+    version: FrameworkVersion,
+    *,
+    period: str,
+    coordinator: User,
+    norms: list[Norm],
+    level_of: Callable[[Norm], int | None],
+    started_from: SelfAssessment | None = None,
+) -> SelfAssessment:
+    assessment = SelfAssessment.objects.create(
+        board=board,
+        framework_version=version,
+        period=period,
+        created_by=coordinator,
+        started_from=started_from,
+    )
+    NormScore.objects.bulk_create(
+        NormScore(
+            assessment=assessment,
+            norm=norm,
+            level=level_of(norm),
+            target_level=version.target_level,
+            to_confirm=started_from is not None,
+            updated_by=None if started_from else coordinator,
+        )
+        for norm in norms
+    )
+    return assessment
 
 
 def _seed_board(demo: DemoBoard) -> tuple[Board, bool]:

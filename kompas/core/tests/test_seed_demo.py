@@ -70,3 +70,29 @@ def test_every_demo_login_works(settings, client):
     for login in demo_logins():
         assert client.login(email=login.email, password=DEFAULT_DEMO_PASSWORD), login.email
         client.logout()
+
+
+@pytest.mark.django_db
+def test_the_demo_boards_get_realistic_self_evaluations(settings):
+    from kompas.assessments.models import SelfAssessment
+    from kompas.assessments.selectors import scores_of, summary
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    scholen = SelfAssessment.objects.filter(board__name="Stichting Voorbeeldscholen")
+    assert sorted(scholen.values_list("period", "status")) == [
+        ("2025", "approved"),
+        ("2026", "draft"),
+    ]
+    draft = scholen.get(period="2026")
+    assert draft.started_from == scholen.get(period="2025")
+    assert 0 < draft.scores.filter(to_confirm=True).count() < 94
+    college = SelfAssessment.objects.get(board__name="Voorbeeld College")
+    assert college.status == "submitted"
+    figures = summary(scores=scores_of(assessment=college))
+    assert figures.assessed == figures.total == 94
+    security = next(part for part in figures.parts if part.code == "security")
+    assert security.mean is not None
+    assert 1.5 <= float(security.mean) <= 2.8
