@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
+from kompas.frameworks.models import Domain
 
 
 def assessments_of(*, access: BoardAccess) -> QuerySet[SelfAssessment]:
@@ -29,10 +30,33 @@ def get_assessment(*, access: BoardAccess, assessment_id: int) -> SelfAssessment
     )
 
 
-def scores_of(*, assessment: SelfAssessment) -> QuerySet[NormScore]:
-    return assessment.scores.select_related("norm__domain__part", "assignee").order_by(
-        "norm__position"
+def scores_of(*, assessment: SelfAssessment) -> list[NormScore]:
+    """All scores in framework order, each with its norm, domain and part (three queries).
+
+    The domains (a couple of dozen) are loaded once and shared, rather than one copy per row.
+    """
+    scores = list(
+        assessment.scores.select_related("norm", "assignee")
+        .only(
+            *(f.name for f in NormScore._meta.concrete_fields),
+            "norm__code",
+            "norm__title",
+            "norm__domain_id",
+            "norm__position",
+            "assignee__email",
+            "assignee__full_name",
+        )
+        .order_by("norm__position")
     )
+    domains = {
+        domain.pk: domain
+        for domain in Domain.objects.filter(
+            framework_version_id=assessment.framework_version_id
+        ).select_related("part")
+    }
+    for score in scores:
+        score.norm.domain = domains[score.norm.domain_id]
+    return scores
 
 
 def get_score(*, assessment: SelfAssessment, code: str) -> NormScore:
@@ -139,7 +163,7 @@ def overview(
     *, assessment: SelfAssessment, only: str = "", user: Any = None
 ) -> tuple[Summary, list[tuple[Any, list[NormScore]]]]:
     """The summary, and the scores grouped by domain, filtered by `only`."""
-    scores = list(scores_of(assessment=assessment))
+    scores = scores_of(assessment=assessment)
     figures = summary(scores=scores)
     if only == "open":
         scores = [score for score in scores if not score.is_assessed or score.to_confirm]
