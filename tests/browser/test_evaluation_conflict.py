@@ -1,0 +1,81 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from kompas.assessments.models import NormScore, SelfAssessment
+from kompas.core.demo import DEFAULT_DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = ""
+    settings.REQUIRE_MFA = False
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+
+
+@pytest.fixture
+def contexts(browser):
+    """Separate browser sessions, closed after the test so no connection stays open."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def signed_in_page(contexts, browser, live_server, email):
+    context = browser.new_context()
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(DEFAULT_DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stichting Voorbeeldscholen")
+    return page
+
+
+def test_a_second_save_of_the_same_norm_shows_the_conflict_and_overwrites_nothing(
+    browser, contexts, live_server, demo, assert_accessible
+):
+    draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026")
+    url = f"{live_server.url}/boards/{draft.board_id}/evaluations/{draft.pk}/norms/SM.02/"
+    first = signed_in_page(contexts, browser, live_server, "coordinator@voorbeeldscholen.demo")
+    second = signed_in_page(contexts, browser, live_server, "contributor@voorbeeldscholen.demo")
+    current = NormScore.objects.get(assessment=draft, norm__code="SM.02").level
+    theirs, mine = [level for level in (1, 2, 4, 5) if level != current][:2]
+    first.goto(url)
+    second.goto(url)
+
+    first.get_by_label(re.compile(rf"^{theirs} · ")).check()
+    expect(first.locator("#save-state")).to_contain_text("Opgeslagen om")
+    second.get_by_label(re.compile(rf"^{mine} · ")).check()
+
+    expect(second.locator(".conflict")).to_contain_text("Een collega heeft deze norm gewijzigd")
+    assert_accessible(second)
+    score = NormScore.objects.get(assessment=draft, norm__code="SM.02")
+    assert score.level == theirs
+    second.get_by_role("button", name="Mijn versie bewaren").click()
+    expect(second.get_by_text("SM.02 opgeslagen.")).to_be_visible()
+    score.refresh_from_db()
+    assert score.level == mine
+
+
+def test_the_level_is_chosen_with_the_keyboard_alone(browser, contexts, live_server, demo):
+    draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026")
+    page = signed_in_page(contexts, browser, live_server, "coordinator@voorbeeldscholen.demo")
+    page.goto(f"{live_server.url}/boards/{draft.board_id}/evaluations/{draft.pk}/norms/GO.01/")
+
+    # Tab to the level choices, then arrow keys move the choice, as in any radio group.
+    page.get_by_label(re.compile(r"^Nog niet beoordeeld")).focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+
+    expect(page.locator("#save-state")).to_contain_text("Opgeslagen om")
+    score = NormScore.objects.get(assessment=draft, norm__code="GO.01")
+    assert score.level == 3
