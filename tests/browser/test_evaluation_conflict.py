@@ -2,7 +2,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, expect
 
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.core.demo import DEFAULT_DEMO_PASSWORD
@@ -21,7 +21,7 @@ def demo(transactional_db, settings):
 @pytest.fixture
 def contexts(browser):
     """Separate browser sessions, closed after the test so no connection stays open."""
-    opened = []
+    opened: list[BrowserContext] = []
     yield opened
     for context in opened:
         context.close()
