@@ -179,3 +179,86 @@ def overview(
     for score in scores:
         grouped.setdefault(score.norm.domain_id, (score.norm.domain, []))[1].append(score)
     return figures, list(grouped.values())
+
+
+@dataclass(frozen=True)
+class NormChange:
+    code: str
+    title: str
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    code: str
+    name: str
+    before: Decimal | None
+    after: Decimal | None
+    gains: int
+    regressions: int
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class Comparison:
+    norms: list[NormChange]
+    domains: list[DomainChange]
+
+    @property
+    def gains(self) -> int:
+        return sum(1 for change in self.norms if (change.delta or 0) > 0)
+
+    @property
+    def regressions(self) -> int:
+        return sum(1 for change in self.norms if (change.delta or 0) < 0)
+
+
+def compare(*, earlier: SelfAssessment, later: SelfAssessment) -> Comparison:
+    """Per norm and per domain the change between two evaluations of one framework version.
+
+    Levels of norms that are not applicable count as no level; domain means are the summary
+    means (docs/scoring.md), so the comparison shows the same numbers as each overview.
+    """
+    before_scores = scores_of(assessment=earlier)
+    after_scores = scores_of(assessment=later)
+    before = {score.norm_id: score for score in before_scores}
+    norms = []
+    for score in after_scores:
+        old = before.get(score.norm_id)
+        norms.append(
+            NormChange(
+                code=score.norm.code,
+                title=score.norm.title,
+                before=None if old is None or old.not_applicable else old.level,
+                after=None if score.not_applicable else score.level,
+            )
+        )
+    before_domains = {group.code: group for group in summary(scores=before_scores).domains}
+    domains = []
+    for group in summary(scores=after_scores).domains:
+        codes = {s.norm.code for s in after_scores if s.norm.domain.code == group.code}
+        changes = [change for change in norms if change.code in codes]
+        old_group = before_domains.get(group.code)
+        domains.append(
+            DomainChange(
+                code=group.code,
+                name=group.name,
+                before=old_group.mean if old_group else None,
+                after=group.mean,
+                gains=sum(1 for change in changes if (change.delta or 0) > 0),
+                regressions=sum(1 for change in changes if (change.delta or 0) < 0),
+            )
+        )
+    return Comparison(norms=norms, domains=domains)

@@ -11,6 +11,11 @@ urlpatterns = [
         views.norm_score,
         name="norm",
     ),
+    path(
+        "<int:board_id>/evaluations/<int:assessment_id>/compare/",
+        views.comparison,
+        name="compare",
+    ),
     path("<int:board_id>/evaluations/<int:assessment_id>/submit/", views.submit, name="submit"),
     path("<int:board_id>/evaluations/<int:assessment_id>/approve/", views.approve, name="approve"),
     path("<int:board_id>/evaluations/<int:assessment_id>/reopen/", views.reopen, name="reopen"),

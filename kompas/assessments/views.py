@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kompas.assessments import selectors, services
 from kompas.assessments.forms import ScoreForm, StartForm
@@ -198,3 +198,36 @@ def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Htt
         return redirect("assessments:overview", access.board.pk, assessment.pk)
     messages.success(request, _("Reopened as a new version; the approved one is kept."))
     return redirect("assessments:overview", access.board.pk, reopened.pk)
+
+
+@login_required
+@board_view(Action.VIEW)
+@require_safe
+def comparison(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    later = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    candidates = (
+        selectors.assessments_of(access=access)
+        .filter(framework_version=later.framework_version)
+        .exclude(pk=later.pk)
+    )
+    chosen = request.GET.get("with", "")
+    earlier = None
+    if chosen.isdigit():
+        earlier = selectors.get_assessment(access=access, assessment_id=int(chosen))
+    elif later.started_from_id and candidates.filter(pk=later.started_from_id).exists():
+        earlier = selectors.get_assessment(access=access, assessment_id=later.started_from_id)
+    result = None
+    if earlier is not None and earlier.framework_version_id == later.framework_version_id:
+        result = selectors.compare(earlier=earlier, later=later)
+    return render(
+        request,
+        "assessments/compare.html",
+        {
+            "access": access,
+            "board": access.board,
+            "later": later,
+            "earlier": earlier,
+            "candidates": candidates,
+            "comparison": result,
+        },
+    )
