@@ -161,7 +161,7 @@ def summary(*, scores: list[NormScore] | QuerySet[NormScore]) -> Summary:
 
 def overview(
     *, assessment: SelfAssessment, only: str = "", user: Any = None
-) -> tuple[Summary, list[tuple[Any, list[NormScore]]]]:
+) -> tuple[Summary, list[tuple[Any, list[dict[str, Any]]]]]:
     """The summary, and the scores grouped by domain, filtered by `only`."""
     scores = scores_of(assessment=assessment)
     figures = summary(scores=scores)
@@ -175,9 +175,20 @@ def overview(
         ]
     elif only == "mine" and user is not None:
         scores = [score for score in scores if score.assignee_id == user.pk]
-    grouped: dict[int, tuple[Any, list[NormScore]]] = {}
+    # Plain rows: a 94-row table renders markedly faster from dicts than from model chains.
+    grouped: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
     for score in scores:
-        grouped.setdefault(score.norm.domain_id, (score.norm.domain, []))[1].append(score)
+        grouped.setdefault(score.norm.domain_id, (score.norm.domain, []))[1].append(
+            {
+                "code": score.norm.code,
+                "title": score.norm.title,
+                "level": score.level,
+                "not_applicable": score.not_applicable,
+                "target": score.target_level,
+                "to_confirm": score.to_confirm,
+                "assignee": str(score.assignee) if score.assignee_id else "",
+            }
+        )
     return figures, list(grouped.values())
 
 
