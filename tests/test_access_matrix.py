@@ -71,6 +71,7 @@ ACCESS = {
     "assessments:overview": OnBoard(Action.VIEW),
     "assessments:norm": OnBoard(Action.VIEW),
     "assessments:compare": OnBoard(Action.VIEW),
+    "assessments:export_xlsx": OnBoard(Action.VIEW),
     "assessments:submit": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "assessments:approve": OnBoard(Action.APPROVE, post_only=True),
     "assessments:reopen": OnBoard(Action.APPROVE, post_only=True),

@@ -16,6 +16,11 @@ urlpatterns = [
         views.comparison,
         name="compare",
     ),
+    path(
+        "<int:board_id>/evaluations/<int:assessment_id>/export.xlsx",
+        views.export_xlsx,
+        name="export_xlsx",
+    ),
     path("<int:board_id>/evaluations/<int:assessment_id>/submit/", views.submit, name="submit"),
     path("<int:board_id>/evaluations/<int:assessment_id>/approve/", views.approve, name="approve"),
     path("<int:board_id>/evaluations/<int:assessment_id>/reopen/", views.reopen, name="reopen"),

@@ -4,12 +4,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kompas.assessments import selectors, services
+from kompas.assessments.excel import workbook_bytes
 from kompas.assessments.forms import ScoreForm, StartForm
 from kompas.assessments.models import FrozenError, NormScore, SelfAssessment
+from kompas.audit.models import AuditAction
+from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, board_view
 from kompas.boards.roles import Action
 from kompas.boards.selectors import board_memberships
@@ -231,3 +235,25 @@ def comparison(request: HttpRequest, access: BoardAccess, assessment_id: int) ->
             "comparison": result,
         },
     )
+
+
+@login_required
+@board_view(Action.VIEW)
+@require_safe
+def export_xlsx(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    content = workbook_bytes(assessment=assessment)
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        board_id=access.board.pk,
+        obj=assessment,
+        object_repr=f"{assessment} (xlsx)",
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"zelfevaluatie-{access.board.bg_number}-{slugify(assessment.period)}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
