@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -80,3 +81,13 @@ def _finish_server_requests():
     for thread in threading.enumerate():
         if thread.name.endswith("(process_request_thread)"):
             thread.join(timeout=10)
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo boards, people and evaluations, as `make setup` loads them (no second factor)."""
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = ""
+    settings.REQUIRE_MFA = False
+    with open(os.devnull, "w", encoding="utf-8") as quiet:  # noqa: PTH123
+        call_command("seed_demo", stdout=quiet)

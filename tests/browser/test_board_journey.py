@@ -1,20 +1,11 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kompas.core.demo import DEFAULT_DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    settings.DEMO_PASSWORD = ""
-    settings.REQUIRE_MFA = False
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
 
 
 def sign_in(page, live_server, email):
