@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kompas.assessments import selectors, services
 from kompas.assessments.excel import workbook_bytes
 from kompas.assessments.forms import ScoreForm, StartForm
-from kompas.assessments.models import FrozenError, NormScore, SelfAssessment
+from kompas.assessments.models import FrozenError, NormScore
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, board_view
@@ -151,19 +151,8 @@ def norm_score(
     return render(request, "assessments/norm.html", context, status=status)
 
 
-def _transition(
-    request: HttpRequest, access: BoardAccess, assessment: SelfAssessment, step: str
-) -> None:
-    try:
-        if step == "submit":
-            services.assessment_submit(access=access, actor=request.user, assessment=assessment)
-            messages.success(request, _("Submitted to the executive for approval."))
-        elif step == "approve":
-            services.assessment_approve(access=access, actor=request.user, assessment=assessment)
-            messages.success(request, _("Approved. The evaluation is now frozen."))
-    except (ValidationError, FrozenError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
+def _refusal(error: ValidationError | FrozenError) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 @login_required
@@ -171,7 +160,12 @@ def _transition(
 @require_POST
 def submit(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
-    _transition(request, access, assessment, "submit")
+    try:
+        services.assessment_submit(access=access, actor=request.user, assessment=assessment)
+    except (ValidationError, FrozenError) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, _("Submitted to the executive for approval."))
     return redirect("assessments:overview", access.board.pk, assessment.pk)
 
 
@@ -180,7 +174,12 @@ def submit(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Htt
 @require_POST
 def approve(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
-    _transition(request, access, assessment, "approve")
+    try:
+        services.assessment_approve(access=access, actor=request.user, assessment=assessment)
+    except (ValidationError, FrozenError) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, _("Approved. The evaluation is now frozen."))
     return redirect("assessments:overview", access.board.pk, assessment.pk)
 
 
@@ -197,8 +196,7 @@ def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Htt
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, FrozenError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
+        messages.error(request, _refusal(error))
         return redirect("assessments:overview", access.board.pk, assessment.pk)
     messages.success(request, _("Reopened as a new version; the approved one is kept."))
     return redirect("assessments:overview", access.board.pk, reopened.pk)
