@@ -49,9 +49,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: the benchmarks in bench/, results in var/bench/results.json
+## bench: the benchmarks in bench/ on SQLite and PostgreSQL, results in var/bench/
 bench: setup
-	$(PY) -m bench
+	@status=0; $(PY) -m bench sqlite || status=1; $(PY) -m bench postgresql || status=1; exit $$status
 
 ## messages: refresh locale/nl after changing translatable text
 messages: $(STAMP)

@@ -9,6 +9,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _evidence_in_a_temporary_folder(settings, tmp_path_factory):
+    # Uploaded evidence from any test lands in pytest's temporary folder, never in var/.
+    settings.EVIDENCE_ROOT = tmp_path_factory.getbasetemp() / "evidence"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits (failed sign-ins) live in the cache; one test's attempts must not block another.
     cache.clear()

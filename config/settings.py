@@ -287,6 +287,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Framework import limits.
 FRAMEWORK_IMPORT_MAX_BYTES = env_int("FRAMEWORK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# A filled-in self-evaluation workbook is some 30 KB; these limits leave room and stop bombs.
+EXCEL_IMPORT_MAX_BYTES = env_int("EXCEL_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+EXCEL_IMPORT_MAX_UNPACKED_BYTES = env_int(
+    "EXCEL_IMPORT_MAX_UNPACKED_BYTES", default=20 * 1024 * 1024
+)
+
+# Evidence uploads (docs/evidence.md): kept outside the web root and MEDIA_ROOT, served only
+# through the access layer.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -7,9 +7,11 @@ nobody can add a page without deciding who may see it.
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kompas.accounts.tests.factories import UserFactory
+from kompas.assessments.evidence import evidence_add_file
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, Group, Membership, SectorAssignment
@@ -72,9 +74,14 @@ ACCESS = {
     "assessments:norm": OnBoard(Action.VIEW),
     "assessments:compare": OnBoard(Action.VIEW),
     "assessments:export_xlsx": OnBoard(Action.VIEW),
+    "assessments:import_xlsx": OnBoard(Action.EDIT),
+    "assessments:import_xlsx_confirm": OnBoard(Action.EDIT, post_only=True),
     "assessments:submit": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "assessments:approve": OnBoard(Action.APPROVE, post_only=True),
     "assessments:reopen": OnBoard(Action.APPROVE, post_only=True),
+    "assessments:evidence_add": OnBoard(Action.EDIT, post_only=True),
+    "assessments:evidence_remove": OnBoard(Action.EDIT, post_only=True),
+    "assessments:evidence_download": OnBoard(Action.VIEW_EVIDENCE),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
@@ -114,7 +121,7 @@ def test_every_url_has_an_access_rule():
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
     """Two boards with a person in every role, a sector person in every role, an outsider."""
     boards = {
         "a": Board.objects.create(name="Stichting A", bg_number="41001"),
@@ -142,11 +149,17 @@ def world(db):
     leaver = UserFactory.create(email="oud-account@example.nl")
     version = import_document(framework_doc())
     coordinator = members["a", BoardRole.COORDINATOR]
+    coordinator_access = access_board(user=coordinator, board_id=boards["a"].pk, action=Action.VIEW)
     assessment = assessment_start(
-        access=access_board(user=coordinator, board_id=boards["a"].pk, action=Action.VIEW),
+        access=coordinator_access, actor=coordinator, framework_version=version, period="2026"
+    )
+    # Removed evidence stays downloadable, so the remove URL can go first for every role.
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    evidence = evidence_add_file(
+        access=coordinator_access,
         actor=coordinator,
-        framework_version=version,
-        period="2026",
+        score=assessment.scores.select_related("norm").get(norm__code="GO.01"),
+        upload=SimpleUploadedFile("beleid.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     return {
         "boards": boards,
@@ -162,6 +175,7 @@ def world(db):
             "token": "onbekend",
             "group_id": world_group.pk,
             "assessment_id": assessment.pk,
+            "evidence_id": evidence.pk,
         },
     }
 

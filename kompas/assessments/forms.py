@@ -46,13 +46,18 @@ class ScoreForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, score: NormScore, level_names: dict[int, str], members: Any, **kwargs: Any
+        self,
+        *args: Any,
+        score: NormScore,
+        members: Any,
+        level_labels: dict[int, str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`level_labels` are only needed to show the form; an htmx save validates without."""
         super().__init__(*args, **kwargs)
-        criteria = {criterion.level: criterion.text for criterion in score.norm.criteria.all()}
+        labels = level_labels or {}
         self.fields["level"].choices = [("", _("Not yet assessed"))] + [  # type: ignore[attr-defined]
-            (level, f"{level} · {level_names.get(level, '')} — {criteria.get(level, '')}")
-            for level in range(1, 6)
+            (level, labels.get(level, str(level))) for level in range(1, 6)
         ]
         minimum = score.assessment.framework_version.target_level
         self.fields["target_level"].choices = [  # type: ignore[attr-defined]
@@ -84,3 +89,15 @@ class ScoreForm(forms.Form):
             explanation=data["explanation"],
             assignee_id=data["assignee"],
         )
+
+
+class WorkbookForm(forms.Form):
+    workbook = forms.FileField(
+        label=_("Filled-in workbook (.xlsx)"),
+        help_text=_("Start from the workbook downloaded from this evaluation."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

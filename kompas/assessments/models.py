@@ -4,12 +4,20 @@ An approved evaluation is frozen: its scores refuse every change, whichever way 
 htmx, admin, commands). Reopening creates a new version and leaves the approved one as it was.
 """
 
+import uuid
+from pathlib import Path
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
+from django.core.validators import URLValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kompas.assessments.filetypes import LABELS
 from kompas.boards.models import Board
 from kompas.frameworks.models import FrameworkVersion, Norm
 
@@ -143,3 +151,131 @@ class NormScore(models.Model):
         return self.level is not None or (
             self.not_applicable and bool(self.not_applicable_reason.strip())
         )
+
+
+class EvidenceStorage(FileSystemStorage):
+    """Evidence files under EVIDENCE_ROOT: outside the web root, and with no URL of their own.
+
+    The location is read from settings when first used (not at import), so tests and
+    deployments can move it; there is deliberately no `url()`: files leave only through the
+    download view, which checks access.
+    """
+
+    def __init__(self) -> None:
+        # Readable by the application (and its backups), never executable, never world-readable.
+        super().__init__(file_permissions_mode=0o640, directory_permissions_mode=0o750)
+        setting_changed.connect(self._forget_location)
+
+    @cached_property
+    def base_location(self) -> str:
+        return str(settings.EVIDENCE_ROOT)
+
+    @cached_property
+    def location(self) -> str:
+        return str(Path(self.base_location).resolve())
+
+    def url(self, name: str | None) -> NoReturn:
+        raise ValueError("Evidence is served only through the access layer.")
+
+    def _forget_location(self, *, setting: str, **kwargs: Any) -> None:
+        if setting == "EVIDENCE_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+
+_evidence_storage = EvidenceStorage()
+
+
+def evidence_storage() -> EvidenceStorage:
+    return _evidence_storage
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """A random name: the uploader's file name never becomes a path (nor an extension)."""
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def update(self, **kwargs: Any) -> int:
+        if self.exclude(score__assessment__status=AssessmentStatus.DRAFT).exists():
+            raise FrozenError("Evidence of a submitted or approved evaluation cannot change.")
+        return super().update(**kwargs)
+
+    def delete(self) -> NoReturn:
+        raise FrozenError("Evidence is never deleted; it is marked as removed.")
+
+    def current(self) -> "EvidenceQuerySet":
+        return self.filter(removed_at__isnull=True)
+
+
+class Evidence(models.Model):
+    """A file or link that supports a norm's score. Removal is a mark; nothing is deleted."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="+")
+    score = models.ForeignKey(NormScore, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=4, choices=EvidenceKind.choices)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file = models.FileField(
+        _("file"), storage=evidence_storage, upload_to=evidence_path, max_length=100, blank=True
+    )
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    url = models.URLField(
+        _("link"), max_length=2000, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("added_at", "pk")
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=EvidenceKind.FILE, url="", size__isnull=False)
+                    & ~models.Q(file="")
+                    & ~models.Q(sha256="")
+                )
+                | (models.Q(kind=EvidenceKind.LINK, file="", sha256="") & ~models.Q(url="")),
+                name="evidence_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.score.assessment.is_editable:
+            raise FrozenError("This self-evaluation is submitted or approved and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise FrozenError("Evidence is never deleted; it is marked as removed.")
+
+    @property
+    def label(self) -> str:
+        return self.original_name if self.kind == EvidenceKind.FILE else self.title or self.url
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def type_label(self) -> str:
+        return LABELS.get(self.content_type, self.content_type)

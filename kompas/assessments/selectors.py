@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
-from kompas.frameworks.models import Domain
+from kompas.frameworks.models import Domain, LevelCriterion, MaturityLevel
 
 
 def assessments_of(*, access: BoardAccess) -> QuerySet[SelfAssessment]:
@@ -63,10 +63,26 @@ def get_score(*, assessment: SelfAssessment, code: str) -> NormScore:
     return get_object_or_404(
         NormScore.objects.select_related(
             "norm__domain__part", "norm__growth_phase", "assignee", "updated_by"
-        ).prefetch_related("norm__criteria"),
+        ),
         assessment=assessment,
         norm__code=code,
     )
+
+
+def level_labels(*, score: NormScore, assessment: SelfAssessment) -> dict[int, str]:
+    """Each level's choice label on the norm form: number, name and this norm's criterion."""
+    names = dict(
+        MaturityLevel.objects.filter(
+            framework_version_id=assessment.framework_version_id
+        ).values_list("level", "name")
+    )
+    criteria = dict(
+        LevelCriterion.objects.filter(norm_id=score.norm_id).values_list("level", "text")
+    )
+    return {
+        level: f"{level} · {names.get(level, '')} — {criteria.get(level, '')}"
+        for level in range(1, 6)
+    }
 
 
 def _round(value: Decimal) -> Decimal:

@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompas.assessments.models import AssessmentStatus, FrozenError, NormScore, SelfAssessment
+from kompas.assessments.models import (
+    AssessmentStatus,
+    Evidence,
+    FrozenError,
+    NormScore,
+    SelfAssessment,
+)
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
@@ -100,6 +106,34 @@ def _create_scores(
             )
         )
     NormScore.objects.bulk_create(scores)
+    if earlier:
+        _copy_evidence(source, {score.norm_id: score for score in scores})
+
+
+def _copy_evidence(source: Any, scores: dict[int, NormScore]) -> None:
+    """The current evidence goes along to the new period or version; stored files are shared.
+
+    Files are never changed or deleted, so the copy points at the same stored file and hash.
+    """
+    Evidence.objects.bulk_create(
+        Evidence(
+            board_id=evidence.board_id,
+            score=scores[evidence.score.norm_id],
+            kind=evidence.kind,
+            original_name=evidence.original_name,
+            file=evidence.file.name,
+            content_type=evidence.content_type,
+            size=evidence.size,
+            sha256=evidence.sha256,
+            url=evidence.url,
+            title=evidence.title,
+            added_by_id=evidence.added_by_id,
+        )
+        for evidence in Evidence.objects.current()
+        .filter(score__assessment=source)
+        .select_related("score")
+        if evidence.score.norm_id in scores
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +151,26 @@ def score_update(
 ) -> NormScore:
     """Save one norm's score if nobody saved it since `revision`; else raise ScoreConflict."""
     _require(access, Action.EDIT)
-    minimum = score.assessment.framework_version.target_level
+    errors = score_change_errors(change, minimum=score.assessment.framework_version.target_level)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The evaluation's row is locked too, so a save and a submit never interleave.
+        current = (
+            NormScore.objects.select_for_update(of=("self", "assessment"))
+            .select_related("assessment__board", "norm")
+            .get(pk=score.pk)
+        )
+        if not current.assessment.is_editable:
+            raise FrozenError(_("This self-evaluation is submitted or approved."))
+        if current.revision != revision:
+            raise ScoreConflict(current)
+        _apply(current, change, actor=actor, board_id=access.board.pk)
+    return current
+
+
+def score_change_errors(change: ScoreChange, *, minimum: int) -> dict[str, str]:
+    """What is wrong with a change, per field; the same rules for the form and the workbook."""
     errors: dict[str, str] = {}
     if change.level is not None and not 1 <= change.level <= 5:
         errors["level"] = _("Choose a level from 1 to 5.")
@@ -129,39 +182,94 @@ def score_update(
         errors["not_applicable_reason"] = _("Explain why this norm does not apply.")
     if change.not_applicable and change.level is not None:
         errors["level"] = _("A norm that does not apply has no level.")
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+def _apply(current: NormScore, change: ScoreChange, *, actor: Any, board_id: int) -> None:
+    """Write a validated change to a locked score, with a new revision and an audit event."""
+    before = {field: getattr(current, field) for field in SCORE_FIELDS}
+    for field, value in vars(change).items():
+        setattr(current, field, value)
+    after = {field: getattr(current, field) for field in SCORE_FIELDS}
+    changes = diff(before, after)
+    if not changes and not current.to_confirm:
+        return
+    current.to_confirm = False
+    current.revision += 1
+    current.updated_by = actor
+    current.updated_at = timezone.now()
+    current.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        board_id=board_id,
+        obj=current,
+        object_repr=f"{current.assessment} · {current.norm.code}",
+        changes=changes,
+    )
+
+
+class ImportConflict(Exception):
+    """Norms changed between the preview of a workbook and its confirmation."""
+
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__(f"Changed since the preview: {', '.join(codes)}")
+        self.codes = codes
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One norm's new values from a workbook, and the revision the preview compared against."""
+
+    code: str
+    revision: int
+    change: ScoreChange
+
+
+def scores_import(
+    *,
+    access: BoardAccess,
+    actor: Any,
+    assessment: SelfAssessment,
+    planned: list[PlannedChange],
+) -> int:
+    """Apply a previewed workbook in one transaction: all of it, or nothing.
+
+    Every norm must still be at the revision the preview showed; if a colleague saved one in
+    between, ImportConflict names it and nothing is written.
+    """
+    _require(access, Action.EDIT)
+    minimum = assessment.framework_version.target_level
     with transaction.atomic():
-        current = (
-            NormScore.objects.select_for_update()
-            .select_related("assessment", "norm")
-            .get(pk=score.pk)
+        locked = (
+            SelfAssessment.objects.select_for_update(of=("self",))
+            .select_related("board")
+            .get(pk=assessment.pk)
         )
-        if not current.assessment.is_editable:
+        if not locked.is_editable:
             raise FrozenError(_("This self-evaluation is submitted or approved."))
-        if current.revision != revision:
-            raise ScoreConflict(current)
-        before = {field: getattr(current, field) for field in SCORE_FIELDS}
-        for field, value in vars(change).items():
-            setattr(current, field, value)
-        after = {field: getattr(current, field) for field in SCORE_FIELDS}
-        changes = diff(before, after)
-        if not changes and not current.to_confirm:
-            return current
-        current.to_confirm = False
-        current.revision += 1
-        current.updated_by = actor
-        current.updated_at = timezone.now()
-        current.save()
-        audit_record(
-            action=AuditAction.UPDATE,
-            actor=actor,
-            board_id=access.board.pk,
-            obj=current,
-            object_repr=f"{current.assessment} · {current.norm.code}",
-            changes=changes,
-        )
-    return current
+        current = {
+            score.norm.code: score
+            for score in NormScore.objects.select_for_update(of=("self",))
+            .filter(assessment=locked, norm__code__in=[item.code for item in planned])
+            .select_related("norm")
+        }
+        unknown = [item.code for item in planned if item.code not in current]
+        if unknown:
+            raise ValidationError(
+                _("Unknown norm codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        stale = [item.code for item in planned if current[item.code].revision != item.revision]
+        if stale:
+            raise ImportConflict(stale)
+        for item in planned:
+            errors = score_change_errors(item.change, minimum=minimum)
+            if errors:
+                raise ValidationError(f"{item.code}: {' '.join(errors.values())}")
+            score = current[item.code]
+            score.assessment = locked
+            _apply(score, item.change, actor=actor, board_id=access.board.pk)
+    return len(planned)
 
 
 def assessment_submit(*, access: BoardAccess, actor: Any, assessment: SelfAssessment) -> None:

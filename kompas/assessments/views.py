@@ -1,5 +1,9 @@
+from dataclasses import asdict
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,15 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kompas.assessments import selectors, services
-from kompas.assessments.excel import workbook_bytes
-from kompas.assessments.forms import ScoreForm, StartForm
+from kompas.assessments.excel import WorkbookRefused, check_size, read_workbook, workbook_bytes
+from kompas.assessments.forms import ScoreForm, StartForm, WorkbookForm
 from kompas.assessments.models import FrozenError, NormScore
+from kompas.assessments.services import ScoreChange
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, board_view
 from kompas.boards.roles import Action
 from kompas.boards.selectors import board_memberships
-from kompas.core.forms import add_validation_errors
+from kompas.core.forms import add_validation_errors, error_text
 from kompas.core.http import HtmxHttpRequest
 from kompas.frameworks.models import FrameworkVersion
 
@@ -74,6 +79,7 @@ def overview(request: HttpRequest, access: BoardAccess, assessment_id: int) -> H
             "summary": figures,
             "groups": groups,
             "only": only,
+            "can_edit": access.may(Action.EDIT),
             # One reverse() instead of one per norm; codes are URL-safe by the file format.
             "norm_url_prefix": reverse(
                 "assessments:norm", args=[access.board.pk, assessment.pk, "-"]
@@ -90,13 +96,18 @@ def norm_score(
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
     score = selectors.get_score(assessment=assessment, code=code)
     score.assessment = assessment  # loaded already, with its framework version
-    level_names = {level.level: level.name for level in assessment.framework_version.levels.all()}
     members = board_memberships(board=access.board)
+    editable = assessment.is_editable and access.may(Action.EDIT)
+    # An htmx save answers with the saved state only; the level labels are for the full page.
+    partial = request.htmx and request.method == "POST"
+    labels = (
+        None
+        if partial or not editable
+        else selectors.level_labels(score=score, assessment=assessment)
+    )
 
     def form_for(data: object = None, initial: object = None) -> ScoreForm:
-        return ScoreForm(
-            data, initial=initial, score=score, level_names=level_names, members=members
-        )
+        return ScoreForm(data, initial=initial, score=score, members=members, level_labels=labels)
 
     form = form_for(initial=ScoreForm.initial_for(score))
     conflict: NormScore | None = None
@@ -142,17 +153,13 @@ def norm_score(
         "form": form,
         "conflict": conflict,
         "saved": saved,
-        "editable": assessment.is_editable and access.may(Action.EDIT),
+        "editable": editable,
     }
-    if request.htmx and request.method == "POST":
+    if partial:
         # The form stays as the person filled it in; only the saved state and revision change.
         # htmx swaps only 2xx answers; the status is in the partial itself.
         return render(request, "assessments/_save_state.html", context)
     return render(request, "assessments/norm.html", context, status=status)
-
-
-def _refusal(error: ValidationError | FrozenError) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 @login_required
@@ -163,7 +170,7 @@ def submit(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Htt
     try:
         services.assessment_submit(access=access, actor=request.user, assessment=assessment)
     except (ValidationError, FrozenError) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Submitted to the executive for approval."))
     return redirect("assessments:overview", access.board.pk, assessment.pk)
@@ -177,7 +184,7 @@ def approve(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Ht
     try:
         services.assessment_approve(access=access, actor=request.user, assessment=assessment)
     except (ValidationError, FrozenError) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Approved. The evaluation is now frozen."))
     return redirect("assessments:overview", access.board.pk, assessment.pk)
@@ -196,7 +203,7 @@ def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Htt
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, FrozenError) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, error_text(error))
         return redirect("assessments:overview", access.board.pk, assessment.pk)
     messages.success(request, _("Reopened as a new version; the approved one is kept."))
     return redirect("assessments:overview", access.board.pk, reopened.pk)
@@ -255,3 +262,106 @@ def export_xlsx(request: HttpRequest, access: BoardAccess, assessment_id: int) -
     name = f"zelfevaluatie-{access.board.bg_number}-{slugify(assessment.period)}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+IMPORT_SALT = "kompas.assessments.import"
+# The preview is signed and expires: what is confirmed is exactly what was shown, recently.
+IMPORT_VALID_SECONDS = 60 * 60
+
+
+@login_required
+@board_view(Action.EDIT)
+def import_xlsx(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    """Upload a filled-in workbook and see exactly what it would change; nothing is saved yet."""
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    if not assessment.is_editable:
+        messages.error(request, _("This self-evaluation is submitted or approved."))
+        return redirect("assessments:overview", access.board.pk, assessment.pk)
+    form = WorkbookForm(request.POST or None, request.FILES or None)
+    preview = None
+    plan = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                preview = read_workbook(
+                    data=_read_limited(form.cleaned_data["workbook"]), assessment=assessment
+                )
+            except WorkbookRefused as refusal:
+                form.add_error("workbook", str(refusal))
+        if not form.is_valid() or (preview and preview.problems):
+            status = 400
+        elif preview and preview.changes:
+            plan = signing.dumps(
+                {
+                    "assessment": assessment.pk,
+                    "user": request.user.pk,
+                    "changes": [asdict(item.planned) for item in preview.changes],
+                },
+                salt=IMPORT_SALT,
+                compress=True,
+            )
+    return render(
+        request,
+        "assessments/import.html",
+        {
+            "access": access,
+            "board": access.board,
+            "assessment": assessment,
+            "form": form,
+            "preview": preview,
+            "plan": plan,
+        },
+        status=status,
+    )
+
+
+def _read_limited(upload: Any) -> bytes:
+    """The upload's bytes, refused before reading when it is over the limit."""
+    check_size(upload.size)
+    return bytes(upload.read())
+
+
+@login_required
+@board_view(Action.EDIT)
+@require_POST
+def import_xlsx_confirm(
+    request: HttpRequest, access: BoardAccess, assessment_id: int
+) -> HttpResponse:
+    """Apply a previewed workbook, all of it in one transaction, or nothing."""
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    try:
+        plan = signing.loads(
+            request.POST.get("plan", ""), salt=IMPORT_SALT, max_age=IMPORT_VALID_SECONDS
+        )
+    except signing.BadSignature:
+        messages.error(request, _("The preview has expired or was altered; upload the file again."))
+        return redirect("assessments:import_xlsx", access.board.pk, assessment.pk)
+    if plan["assessment"] != assessment.pk or plan["user"] != request.user.pk:
+        messages.error(request, _("That preview belongs to another evaluation or person."))
+        return redirect("assessments:import_xlsx", access.board.pk, assessment.pk)
+    planned = [
+        services.PlannedChange(
+            code=item["code"], revision=item["revision"], change=ScoreChange(**item["change"])
+        )
+        for item in plan["changes"]
+    ]
+    try:
+        count = services.scores_import(
+            access=access, actor=request.user, assessment=assessment, planned=planned
+        )
+    except services.ImportConflict as conflict:
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: colleagues changed %(codes)s after your preview. "
+                "Download the workbook again or upload yours again to see the new differences."
+            )
+            % {"codes": ", ".join(conflict.codes)},
+        )
+        return redirect("assessments:import_xlsx", access.board.pk, assessment.pk)
+    except (ValidationError, FrozenError) as error:
+        messages.error(request, error_text(error))
+        return redirect("assessments:overview", access.board.pk, assessment.pk)
+    messages.success(request, _("%(count)s norms updated from the workbook.") % {"count": count})
+    return redirect("assessments:overview", access.board.pk, assessment.pk)

@@ -53,7 +53,8 @@ def audit_record(
         object_repr = object_repr or str(obj)[:300]
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     key = board_chain(board_id) if board_id is not None else PLATFORM_CHAIN
-    with transaction.atomic():
+    # No savepoint of its own: if recording fails, the change it records must fail with it.
+    with transaction.atomic(savepoint=False):
         head, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
         event = AuditEvent(
             chain=key,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from kompas.audit.models import AuditAction
@@ -89,7 +89,8 @@ def has_sector_role(user: Any, *roles: SectorRole) -> bool:
     return user.sector_assignments.filter(role__in=roles).exists()
 
 
-ViewFunction = Callable[..., HttpResponse]
+# HttpResponseBase: a board view may also stream a file (FileResponse).
+ViewFunction = Callable[..., HttpResponseBase]
 ViewDecorator = Callable[[ViewFunction], ViewFunction]
 
 
@@ -98,7 +99,9 @@ def board_view(action: Action) -> ViewDecorator:
 
     def decorate(view: ViewFunction) -> ViewFunction:
         @wraps(view)
-        def wrapper(request: HttpRequest, board_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, board_id: int, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             access = access_board(user=request.user, board_id=board_id, action=action)
             if request.session.get("current_board_id") != access.board.pk:
                 request.session["current_board_id"] = access.board.pk
@@ -115,7 +118,7 @@ def sector_view(*roles: SectorRole) -> ViewDecorator:
 
     def decorate(view: ViewFunction) -> ViewFunction:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_sector_role(request.user, *roles):
                 audit_record(
                     action=AuditAction.ACCESS_DENIED,

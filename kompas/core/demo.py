@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from kompas.accounts.models import User
-from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
+from kompas.assessments.models import (
+    AssessmentStatus,
+    Evidence,
+    EvidenceKind,
+    NormScore,
+    SelfAssessment,
+)
 from kompas.boards.models import (
     Board,
     BoardSector,
@@ -208,6 +214,7 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
                 score.to_confirm = False
                 score.updated_by, score.updated_at, score.revision = coordinator, now, 1
                 score.save()
+            _demo_evidence(current, coordinator)
         else:
             submitted = _assessment(
                 board,
@@ -222,6 +229,20 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
             submitted.save()
         report.append(f"Self-evaluations of {board.name}: created.")
     return report
+
+
+def _demo_evidence(assessment: SelfAssessment, coordinator: User) -> None:
+    """One link on the first norm, so the evidence list is not empty in the demo."""
+    score = assessment.scores.select_related("assessment").order_by("norm__position").first()
+    if score is not None:
+        Evidence.objects.create(
+            board=assessment.board,
+            score=score,
+            kind=EvidenceKind.LINK,
+            url="https://intranet.voorbeeldscholen.demo/ibp/beleid",
+            title="Informatiebeveiligings- en privacybeleid (intranet)",
+            added_by=coordinator,
+        )
 
 
 def _assessment(

@@ -10,3 +10,8 @@ def add_validation_errors(form: forms.Form, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
+
+
+def error_text(error: Exception) -> str:
+    """A refusal as one line for a flash message: a ValidationError's messages, or the error."""
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
