@@ -25,6 +25,7 @@ from kompas.boards.selectors import board_memberships
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.core.http import HtmxHttpRequest
 from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.selectors import neighbours
 
 FILTERS = {"open", "below", "mine"}
 
@@ -155,6 +156,8 @@ def norm_score(
         "saved": saved,
         "editable": editable,
     }
+    if not partial:
+        context["previous"], context["following"] = neighbours(norm=score.norm)
     if partial:
         # The form stays as the person filled it in; only the saved state and revision change.
         # htmx swaps only 2xx answers; the status is in the partial itself.

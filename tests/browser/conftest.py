@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import BrowserContext, Page, expect
+
+from kompas.core.demo import DEFAULT_DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -91,3 +94,31 @@ def demo(transactional_db, settings):
     settings.REQUIRE_MFA = False
     with open(os.devnull, "w", encoding="utf-8") as quiet:  # noqa: PTH123
         call_command("seed_demo", stdout=quiet)
+
+
+@pytest.fixture
+def contexts(browser):
+    """Separate browser sessions, closed after the test so no connection stays open."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def signed_in(browser, contexts, live_server):
+    """Opens a page in a browser session of its own, signed in with a demo login."""
+
+    def open_page(email: str) -> Page:
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord").fill(DEFAULT_DEMO_PASSWORD)
+        page.get_by_role("button", name="Inloggen", exact=True).click()
+        # The header names whoever is signed in.
+        expect(page.get_by_role("link", name=email, exact=True)).to_be_visible()
+        return page
+
+    return open_page

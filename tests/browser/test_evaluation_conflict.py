@@ -1,42 +1,20 @@
 import re
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import expect
 
 from kompas.assessments.models import NormScore, SelfAssessment
-from kompas.core.demo import DEFAULT_DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def contexts(browser):
-    """Separate browser sessions, closed after the test so no connection stays open."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def signed_in_page(contexts, browser, live_server, email):
-    context = browser.new_context()
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEFAULT_DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Stichting Voorbeeldscholen")
-    return page
-
-
 def test_a_second_save_of_the_same_norm_shows_the_conflict_and_overwrites_nothing(
-    browser, contexts, live_server, demo, assert_accessible
+    signed_in, live_server, demo, assert_accessible
 ):
     draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026")
     url = f"{live_server.url}/boards/{draft.board_id}/evaluations/{draft.pk}/norms/SM.02/"
-    first = signed_in_page(contexts, browser, live_server, "coordinator@voorbeeldscholen.demo")
-    second = signed_in_page(contexts, browser, live_server, "contributor@voorbeeldscholen.demo")
+    first = signed_in("coordinator@voorbeeldscholen.demo")
+    second = signed_in("contributor@voorbeeldscholen.demo")
     current = NormScore.objects.get(assessment=draft, norm__code="SM.02").level
     theirs, mine = [level for level in (1, 2, 4, 5) if level != current][:2]
     first.goto(url)
@@ -56,9 +34,9 @@ def test_a_second_save_of_the_same_norm_shows_the_conflict_and_overwrites_nothin
     assert score.level == mine
 
 
-def test_the_level_is_chosen_with_the_keyboard_alone(browser, contexts, live_server, demo):
+def test_the_level_is_chosen_with_the_keyboard_alone(signed_in, live_server, demo):
     draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026")
-    page = signed_in_page(contexts, browser, live_server, "coordinator@voorbeeldscholen.demo")
+    page = signed_in("coordinator@voorbeeldscholen.demo")
     page.goto(f"{live_server.url}/boards/{draft.board_id}/evaluations/{draft.pk}/norms/GO.01/")
 
     # Tab to the level choices, then arrow keys move the choice, as in any radio group.
