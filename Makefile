@@ -29,9 +29,16 @@ setup: locale
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) seed_demo
 
-## run: setup, then serve on http://127.0.0.1:8000
+## run: setup, then serve on http://127.0.0.1:8000 with the background-task worker beside it
+# The worker stops with the server: Ctrl-C reaches both (the worker finishes its current task),
+# and the EXIT trap ends the worker when the server stops for any other reason.
+# The reminder job is queued once at start; production runs it daily from cron.
 run: setup
+	$(MANAGE) send_plan_reminders --enqueue
 	@echo "IBP-Kompas runs at http://127.0.0.1:8000/ (stop with Ctrl-C)"
+	@$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'wait $$worker; exit 130' INT; trap 'exit 143' TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## test: the whole suite (browser tests included when Chromium is installed)

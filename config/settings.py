@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "kompas.audit",
     "kompas.frameworks",
     "kompas.assessments",
+    "kompas.plans",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -307,3 +309,15 @@ LOGGING = {
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", default=14)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
+
+# Where people reach the application; links in e-mail sent outside a request start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (Django's tasks framework): tasks wait in the database until a worker
+# (`manage.py db_worker`, started by `make run`) picks them up.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Owners of open measures are reminded this many days before the due date, and once overdue.
+PLAN_REMINDER_DAYS_BEFORE = env_int("PLAN_REMINDER_DAYS_BEFORE", default=14)
+if PLAN_REMINDER_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("PLAN_REMINDER_DAYS_BEFORE must be 0 or more.")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("boards/", include("kompas.boards.urls")),
     path("boards/", include("kompas.assessments.urls")),
+    path("boards/", include("kompas.plans.urls")),
     path("platform/", include("kompas.boards.platform_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

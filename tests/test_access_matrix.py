@@ -4,6 +4,7 @@ A new URL pattern without an entry in ACCESS fails `test_every_url_has_an_access
 nobody can add a page without deciding who may see it.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -19,6 +20,8 @@ from kompas.boards.roles import Action, BoardRole, SectorRole, may
 from kompas.boards.services import invitation_create
 from kompas.frameworks.tests.builders import framework_doc
 from kompas.frameworks.tests.conftest import import_document
+from kompas.plans.models import PlanVersion
+from kompas.plans.services import MeasureData, measure_create, risk_accept
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,19 @@ ACCESS = {
     "assessments:evidence_add": OnBoard(Action.EDIT, post_only=True),
     "assessments:evidence_remove": OnBoard(Action.EDIT, post_only=True),
     "assessments:evidence_download": OnBoard(Action.VIEW_EVIDENCE),
+    "plans:plan": OnBoard(Action.VIEW),
+    "plans:roadmap": OnBoard(Action.VIEW),
+    "plans:measure_new": OnBoard(Action.EDIT),
+    "plans:measure": OnBoard(Action.VIEW),
+    "plans:measure_progress": OnBoard(Action.EDIT, post_only=True),
+    "plans:suggestion_accept": OnBoard(Action.EDIT, post_only=True),
+    "plans:risk_new": OnBoard(Action.ACCEPT_RISK),
+    "plans:risk_withdraw": OnBoard(Action.ACCEPT_RISK, post_only=True),
+    "plans:deadline": OnBoard(Action.MANAGE_BOARD, post_only=True),
+    "plans:approve": OnBoard(Action.APPROVE, post_only=True),
+    "plans:version": OnBoard(Action.VIEW),
+    "plans:compare": OnBoard(Action.VIEW),
+    "plans:export_xlsx": OnBoard(Action.VIEW),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
@@ -161,6 +177,7 @@ def world(db, settings, tmp_path):
         score=assessment.scores.select_related("norm").get(norm__code="GO.01"),
         upload=SimpleUploadedFile("beleid.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
+    plan = plan_world(boards["a"], members, version)
     return {
         "boards": boards,
         "members": members,
@@ -176,7 +193,51 @@ def world(db, settings, tmp_path):
             "group_id": world_group.pk,
             "assessment_id": assessment.pk,
             "evidence_id": evidence.pk,
+            **plan,
         },
+    }
+
+
+def plan_world(board, members, version):
+    """A measure, a suggestion, an accepted risk and an approved version on board A."""
+    executive = members["a", BoardRole.EXECUTIVE]
+    coordinator = members["a", BoardRole.COORDINATOR]
+    go01 = version.norms.get(code="GO.01")
+    measure = measure_create(
+        access=access_board(user=coordinator, board_id=board.pk),
+        actor=coordinator,
+        data=MeasureData(
+            title="Beleid vaststellen",
+            description="",
+            owner_id=coordinator.pk,
+            start_date=None,
+            due_date=datetime.date(2028, 6, 30),
+            status="planned",
+            effort_days=None,
+            cost_euros=None,
+            priority="medium",
+        ),
+        links={go01.pk: 3},
+    )
+    risk = risk_accept(
+        access=access_board(user=executive, board_id=board.pk),
+        actor=executive,
+        norm=version.norms.get(code="GO.02"),
+        reason="Eerst de basis.",
+        review_date=datetime.date(2030, 1, 1),
+    )
+    PlanVersion.objects.create(
+        board=board,
+        number=1,
+        deadline=datetime.date(2030, 12, 31),
+        approved_by=executive,
+        snapshot={"measures": [], "gaps": [], "accepted_risks": []},
+    )
+    return {
+        "measure_id": measure.pk,
+        "example_id": go01.example_measures.first().pk,
+        "risk_id": risk.pk,
+        "number": 1,
     }
 
 

@@ -19,14 +19,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.assessments.selectors import scores_of
 from kompas.assessments.services import PlannedChange, ScoreChange, score_change_errors
+from kompas.core.spreadsheets import write_cell, write_header
 from kompas.frameworks.models import LevelCriterion
 
 SHEET = "Zelfevaluatie"
@@ -43,13 +41,6 @@ COLUMNS = [
 ]
 
 
-def _text(cell: Cell | MergedCell, value: str) -> None:
-    # Control characters cannot be stored in the XML of a workbook at all.
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    # openpyxl would store "=..." as a formula; a string type keeps it inert text.
-    cell.data_type = "s"
-
-
 def workbook_bytes(*, assessment: SelfAssessment) -> bytes:
     scores: list[NormScore] = scores_of(assessment=assessment)
     criteria = _criteria(assessment)
@@ -57,13 +48,7 @@ def workbook_bytes(*, assessment: SelfAssessment) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = SHEET
-    for index, (_key, header, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        _text(cell, header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="154273")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    write_header(sheet, [(header, width) for _key, header, width in COLUMNS])
     for row, score in enumerate(scores, start=2):
         values: dict[str, Any] = {
             "code": score.norm.code,
@@ -80,13 +65,7 @@ def workbook_bytes(*, assessment: SelfAssessment) -> bytes:
             },
         }
         for column, (key, _header, _width) in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=row, column=column)
-            value = values[key]
-            if isinstance(value, str):
-                _text(cell, value)
-            else:
-                cell.value = value
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            write_cell(sheet.cell(row=row, column=column), values[key])
     last = len(scores) + 1
     levels = DataValidation(type="list", formula1='"1,2,3,4,5"', allow_blank=True)
     levels.error = "Kies een niveau van 1 tot en met 5, of laat de cel leeg."

@@ -1,4 +1,5 @@
-"""Demo data for local use: the shipped framework, two demo boards and a person in every role.
+"""Demo data for local use: the shipped framework and threat catalogue, two demo boards and a
+person in every role.
 
 Idempotent: running it again leaves what is there and adds what is missing.
 """
@@ -32,6 +33,8 @@ from kompas.boards.models import (
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.frameworks.services import framework_import
+from kompas.plans.demo import seed_plan
+from kompas.plans.threats import threat_catalogue_load
 
 SHIPPED_FRAMEWORK = (
     Path(__file__).resolve().parent.parent / "frameworks" / "shipped" / "normenkader-ibp-fo.yaml"
@@ -125,10 +128,14 @@ def demo_logins() -> list[DemoLogin]:
 
 
 def seed_demo(*, with_accounts: bool) -> list[str]:
-    """Load the shipped framework and the demo boards; with accounts, a person per role."""
+    """Load the shipped framework, threats and demo boards; with accounts, a person per role."""
     result = framework_import(path=SHIPPED_FRAMEWORK)
     state = "loaded" if result.created else "already present"
     report = [f"Framework {result.version.framework.slug} {result.version.version}: {state}."]
+    threats = threat_catalogue_load()
+    report.append(
+        f"Threat catalogue: {len(threats.created)} added, {len(threats.kept)} already present."
+    )
     with transaction.atomic():
         group, _ = Group.objects.get_or_create(
             name=DEMO_GROUP,
@@ -156,6 +163,15 @@ def seed_demo(*, with_accounts: bool) -> list[str]:
                 )
             report.append(f"Demo accounts: {len(demo_logins())} present.")
             report.extend(_seed_assessments(result.version))
+            scholen = Board.objects.get(bg_number=DEMO_BOARDS[0].bg_number)
+            people = {m.role: m.user for m in Membership.objects.filter(board=scholen)}
+            report.append(
+                seed_plan(
+                    board=scholen,
+                    coordinator=people[BoardRole.COORDINATOR],
+                    executive=people[BoardRole.EXECUTIVE],
+                )
+            )
     return report
 
 

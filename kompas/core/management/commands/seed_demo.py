@@ -8,8 +8,9 @@ from kompas.core.demo import demo_logins, demo_password, seed_demo
 
 class Command(BaseCommand):
     help = (
-        "Load the shipped framework and the demo boards. Safe to run again: what is already "
-        "there is left as it is. Demo accounts are created only when DEBUG is on."
+        "Load the shipped framework, the threat catalogue and the demo boards. Safe to run "
+        "again: what is already there is left as it is. Demo accounts are created only when "
+        "DEBUG is on."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
