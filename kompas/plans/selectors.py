@@ -172,12 +172,26 @@ def plan_check(*, board: Board) -> PlanCheck:
     return PlanCheck(assessment=assessment, deadline=plan.deadline, gaps=gaps)
 
 
+def suggested_due_date(
+    *, phase: int | None, phases: int, deadline: datetime.date, today: datetime.date
+) -> datetime.date:
+    """Spread the growth path over the time left: phase n of N is due n/N of the way.
+
+    Rounded up to the end of a month; without a phase, the deadline.
+    """
+    if phase is None or phases < 1 or today >= deadline:
+        return deadline
+    point = today + (deadline - today) * min(phase, phases) / phases
+    following = datetime.date(point.year + point.month // 12, point.month % 12 + 1, 1)
+    return min(deadline, following - datetime.timedelta(days=1))
+
+
 def attach_suggestions(*, check: PlanCheck) -> None:
     """Give every open gap its norm's example measures, in one query."""
     found: dict[int, list[ExampleMeasure]] = defaultdict(list)
     for example in ExampleMeasure.objects.filter(
         norm_id__in=[gap.score.norm_id for gap in check.open]
-    ):
+    ).select_related("norm__growth_phase"):
         found[example.norm_id].append(example)
     for gap in check.open:
         gap.suggestions = found[gap.score.norm_id]

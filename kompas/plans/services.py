@@ -19,7 +19,7 @@ from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Membership
 from kompas.boards.roles import Action
-from kompas.frameworks.models import ExampleMeasure, Norm
+from kompas.frameworks.models import ExampleMeasure, GrowthPhase, Norm
 from kompas.plans.models import (
     Measure,
     MeasureNorm,
@@ -30,7 +30,7 @@ from kompas.plans.models import (
     Priority,
     RiskAcceptance,
 )
-from kompas.plans.selectors import current_assessment, plan_check
+from kompas.plans.selectors import current_assessment, plan_check, suggested_due_date
 
 
 class MeasureConflict(Exception):
@@ -248,6 +248,7 @@ def measure_from_suggestion(*, access: BoardAccess, actor: Any, example: Example
     if gap is None:
         raise ValidationError(_("This norm has no gap to close."))
     title = example.text if len(example.text) <= 300 else example.text[:299] + "…"
+    phase = example.norm.growth_phase
     return measure_create(
         access=access,
         actor=actor,
@@ -256,7 +257,14 @@ def measure_from_suggestion(*, access: BoardAccess, actor: Any, example: Example
             description=example.text,
             owner_id=actor.pk,
             start_date=None,
-            due_date=check.deadline,
+            due_date=suggested_due_date(
+                phase=phase.number if phase else None,
+                phases=GrowthPhase.objects.filter(
+                    framework_version_id=example.norm.framework_version_id
+                ).count(),
+                deadline=check.deadline,
+                today=timezone.localdate(),
+            ),
             status=MeasureStatus.PLANNED,
             effort_days=None,
             cost_euros=None,

@@ -2,12 +2,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from kompas.assessments.models import NormScore
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.roles import BoardRole
 from kompas.plans.models import MeasureStatus, PlanVersion, RiskAcceptance
-from kompas.plans.selectors import compare_versions, plan_check
+from kompas.plans.selectors import compare_versions, plan_check, suggested_due_date
 from kompas.plans.services import (
     MeasureConflict,
     MeasureData,
@@ -19,7 +20,7 @@ from kompas.plans.services import (
     risk_accept,
     risk_withdraw,
 )
-from kompas.plans.tests.conftest import COORD, EXEC
+from kompas.plans.tests.conftest import COORD, DEADLINE, EXEC
 
 pytestmark = pytest.mark.django_db
 
@@ -334,9 +335,28 @@ def test_a_suggestion_becomes_a_measure_that_covers_its_gap(plan_world):
     )
 
     assert measure.title == example.text
-    assert measure.due_date == datetime.date(2030, 12, 31)
+    # Phase 1 of 2 in the test framework: due halfway to the deadline, at a month's end.
+    assert measure.due_date == suggested_due_date(
+        phase=1, phases=2, deadline=DEADLINE, today=timezone.localdate()
+    )
+    assert measure.due_date < DEADLINE
     assert measure.owner == plan_world.people[COORD]
     assert "BV.01" in codes(plan_check(board=plan_world.board).covered)
+
+
+@pytest.mark.parametrize(
+    ("phase", "phases", "today", "due"),
+    [
+        (1, 4, datetime.date(2026, 12, 31), datetime.date(2027, 12, 31)),
+        (2, 4, datetime.date(2026, 12, 31), datetime.date(2028, 12, 31)),
+        (4, 4, datetime.date(2026, 12, 31), datetime.date(2030, 12, 31)),
+        (1, 2, datetime.date(2028, 1, 15), datetime.date(2029, 7, 31)),  # 540 days on: 8 July
+        (None, 4, datetime.date(2026, 12, 31), datetime.date(2030, 12, 31)),
+        (1, 4, datetime.date(2031, 3, 1), datetime.date(2030, 12, 31)),
+    ],
+)
+def test_suggestions_spread_the_growth_path_over_the_time_left(phase, phases, today, due):
+    assert suggested_due_date(phase=phase, phases=phases, deadline=DEADLINE, today=today) == due
 
 
 def test_a_suggestion_for_a_norm_without_a_gap_is_refused(plan_world):
