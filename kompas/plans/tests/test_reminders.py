@@ -311,6 +311,9 @@ def test_the_task_sends_the_reminders(board, owner, mailoutbox):
     assert send_plan_reminders.call(TODAY.isoformat()) == 0
 
 
+# The worker closes database connections between tasks, as a long-running process should; that
+# only works outside the test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_command_can_hand_the_job_to_the_background_worker(board, owner, mailoutbox):
     measure(board, owner, due=days(-1))
 
