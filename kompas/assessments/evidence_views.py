@@ -62,8 +62,8 @@ def evidence_add(
 def _evidence_add(
     request: HttpRequest, access: BoardAccess, assessment_id: int, code: str
 ) -> HttpResponse:
-    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
-    score = selectors.get_score(assessment=assessment, code=code)
+    score = selectors.get_score(access=access, assessment_id=assessment_id, code=code)
+    assessment = score.assessment
     upload = request.FILES.get("file")
     try:
         if request.POST.get("kind") == "link":

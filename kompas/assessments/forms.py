@@ -63,9 +63,13 @@ class ScoreForm(forms.Form):
         self.fields["target_level"].choices = [  # type: ignore[attr-defined]
             (level, str(level)) for level in range(minimum, 6)
         ]
-        self.fields["assignee"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (member.user_id, str(member.user)) for member in members
-        ]
+        if members is None:
+            # Saving without the form on screen: the service checks the assignee's membership.
+            self.fields["assignee"] = forms.IntegerField(required=False)
+        else:
+            self.fields["assignee"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+                (member.user_id, str(member.user)) for member in members
+            ]
 
     @classmethod
     def initial_for(cls, score: NormScore) -> dict[str, Any]:

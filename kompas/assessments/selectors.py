@@ -59,12 +59,27 @@ def scores_of(*, assessment: SelfAssessment) -> list[NormScore]:
     return scores
 
 
-def get_score(*, assessment: SelfAssessment, code: str) -> NormScore:
+SCORE_PAGE_RELATED = (
+    "assessment__framework_version__framework",
+    "assessment__approved_by",
+    "assessment__submitted_by",
+    "norm__domain__part",
+    "norm__growth_phase",
+    "assignee",
+    "updated_by",
+)
+# An htmx save only needs what validation and the saved state use: a narrower, cheaper join.
+SCORE_SAVE_RELATED = ("assessment__framework_version", "norm")
+
+
+def get_score(
+    *, access: BoardAccess, assessment_id: int, code: str, for_save: bool = False
+) -> NormScore:
+    """A norm's score with its evaluation, in one query; another board's answers 404."""
     return get_object_or_404(
-        NormScore.objects.select_related(
-            "norm__domain__part", "norm__growth_phase", "assignee", "updated_by"
-        ),
-        assessment=assessment,
+        NormScore.objects.select_related(*(SCORE_SAVE_RELATED if for_save else SCORE_PAGE_RELATED)),
+        assessment__board=access.board,
+        assessment_id=assessment_id,
         norm__code=code,
     )
 

@@ -18,6 +18,7 @@ from kompas.assessments.models import (
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
+from kompas.boards.models import Membership
 from kompas.boards.roles import Action
 from kompas.frameworks.models import FrameworkVersion, Norm
 
@@ -165,8 +166,20 @@ def score_update(
             raise FrozenError(_("This self-evaluation is submitted or approved."))
         if current.revision != revision:
             raise ScoreConflict(current)
+        if change.assignee_id not in (None, current.assignee_id) and not _is_member(
+            access, change.assignee_id
+        ):
+            raise ValidationError({"assignee": _("Assign the norm to a member of this board.")})
         _apply(current, change, actor=actor, board_id=access.board.pk)
     return current
+
+
+def _is_member(access: BoardAccess, user_id: int) -> bool:
+    return (
+        Membership.objects.filter(board=access.board, user_id=user_id, is_active=True)
+        .exclude(ends_on__lt=timezone.localdate())
+        .exists()
+    )
 
 
 def score_change_errors(change: ScoreChange, *, minimum: int) -> dict[str, str]:

@@ -94,13 +94,15 @@ def overview(request: HttpRequest, access: BoardAccess, assessment_id: int) -> H
 def norm_score(
     request: HtmxHttpRequest, access: BoardAccess, assessment_id: int, code: str
 ) -> HttpResponse:
-    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
-    score = selectors.get_score(assessment=assessment, code=code)
-    score.assessment = assessment  # loaded already, with its framework version
-    members = board_memberships(board=access.board)
+    # An htmx save answers with the saved state only: the level labels and the list of people
+    # to assign are for the full page (the service checks a new assignee itself).
+    partial = bool(request.htmx) and request.method == "POST"
+    score = selectors.get_score(
+        access=access, assessment_id=assessment_id, code=code, for_save=partial
+    )
+    assessment = score.assessment
     editable = assessment.is_editable and access.may(Action.EDIT)
-    # An htmx save answers with the saved state only; the level labels are for the full page.
-    partial = request.htmx and request.method == "POST"
+    members = None if partial else board_memberships(board=access.board)
     labels = (
         None
         if partial or not editable

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.models import AssessmentStatus, FrozenError, NormScore
 from kompas.assessments.services import (
     ScoreChange,
@@ -197,3 +198,14 @@ def test_a_period_is_started_once(world):
             framework_version=world.version,
             period="2026",
         )
+
+
+def test_a_norm_is_assigned_only_to_a_member_of_the_board(world):
+    outsider = UserFactory.create(email="buiten@example.nl")
+
+    with pytest.raises(ValidationError) as refused:
+        save(world, "GO.01", assignee=outsider.pk)
+    save(world, "GO.01", assignee=world.people[BoardRole.CONTRIBUTOR].pk)
+
+    assert "assignee" in refused.value.message_dict
+    assert world.score("GO.01").assignee == world.people[BoardRole.CONTRIBUTOR]
