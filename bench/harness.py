@@ -156,6 +156,7 @@ def cases(*, runs: int) -> list[Case]:
             runs=runs,
         ),
         *evaluation_cases(runs=runs),
+        *report_cases(runs=runs),
     ]
 
 
@@ -170,6 +171,95 @@ def evaluation_cases(*, runs: int) -> list[Case]:
             runs=runs,
         ),
         Case("save one norm (htmx)", budget_ms=15, run=save, runs=runs),
+    ]
+
+
+def report_world() -> tuple[Client, str]:
+    """A demo-like board: an approved evaluation, a newer draft, measures and an approved plan.
+
+    Levels follow the demo's typical levels; most gaps get a measure, the rest an accepted risk.
+    """
+    import datetime
+    import random
+
+    from kompas.accounts.models import User
+    from kompas.assessments.models import AssessmentStatus, NormScore
+    from kompas.assessments.services import assessment_start
+    from kompas.boards.access import access_board
+    from kompas.boards.models import Board, Membership
+    from kompas.boards.roles import Action, BoardRole
+    from kompas.core.demo import _level
+    from kompas.plans.models import Measure, MeasureNorm, PlanVersion, RiskAcceptance
+    from kompas.plans.selectors import plan_check
+    from kompas.plans.services import snapshot
+
+    version = FrameworkVersion.objects.get(framework__slug="normenkader-ibp-fo")
+    board = Board.objects.create(bg_number="49998", name="Bench rapportage")
+    user = User.objects.create_user("bench-report@example.nl", None)
+    Membership.objects.create(user=user, board=board, role=BoardRole.COORDINATOR)
+    access = access_board(user=user, board_id=board.pk, action=Action.VIEW)
+    rng = random.Random(2026)  # noqa: S311 - benchmark data, not security
+    approved = assessment_start(access=access, actor=user, framework_version=version, period="2025")
+    for score in approved.scores.select_related("norm__domain"):
+        score.level = _level(rng, score.norm.domain.code)
+        score.save(update_fields=["level"])
+    NormScore.objects.filter(assessment=approved).update(to_confirm=False)
+    approved.status = AssessmentStatus.APPROVED
+    approved.approved_by = user
+    approved.save()
+    assessment_start(
+        access=access, actor=user, framework_version=version, period="2026", previous=approved
+    )
+    check = plan_check(board=board)
+    # Against the approved evaluation, as the report is.
+    check.assessment = approved
+    today = datetime.date.today()  # noqa: DTZ011 - due dates only
+    for index, gap in enumerate(check.gaps):
+        if index % 10 == 9:
+            RiskAcceptance.objects.create(
+                board=board,
+                norm=gap.score.norm,
+                reason="Bewust later.",
+                review_date=today,
+                accepted_by=user,
+            )
+            continue
+        measure = Measure.objects.create(
+            board=board,
+            title=f"Maatregel {gap.code}",
+            due_date=today + datetime.timedelta(days=30 * (index - 5)),
+            status="done" if index % 4 == 0 else "planned",
+        )
+        MeasureNorm.objects.create(measure=measure, norm=gap.score.norm, target_level=3)
+    check = plan_check(board=board)
+    PlanVersion.objects.create(
+        board=board,
+        number=1,
+        assessment=approved,
+        deadline=check.deadline,
+        approved_by=user,
+        snapshot=snapshot(check=check, board_id=board.pk),
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client, f"/boards/{board.pk}/"
+
+
+def report_cases(*, runs: int) -> list[Case]:
+    client, base = report_world()
+    return [
+        Case(
+            "board dashboard (94 norms)",
+            budget_ms=50,
+            run=page(client, base + "dashboard/"),
+            runs=runs,
+        ),
+        Case(
+            "supervisory-board PDF",
+            budget_ms=2000,
+            run=page(client, base + "report.pdf"),
+            runs=max(3, runs // 20),
+        ),
     ]
 
 

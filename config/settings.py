@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "kompas.frameworks",
     "kompas.assessments",
     "kompas.plans",
+    "kompas.reports",
+    "kompas.monitoring",
     "django_tasks_db",
 ]
 
@@ -316,6 +318,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Background work (Django's tasks framework): tasks wait in the database until a worker
 # (`manage.py db_worker`, started by `make run`) picks them up.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Sector figures: a cell is published only when it covers at least this many boards that did
+# not share their results by name (docs/disclosure-control.md).
+MONITORING_MIN_BOARDS = env_int("MONITORING_MIN_BOARDS", default=10)
+if MONITORING_MIN_BOARDS < 2:
+    raise ImproperlyConfigured("MONITORING_MIN_BOARDS must be 2 or more.")
 
 # Owners of open measures are reminded this many days before the due date, and once overdue.
 PLAN_REMINDER_DAYS_BEFORE = env_int("PLAN_REMINDER_DAYS_BEFORE", default=14)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("boards/", include("kompas.boards.urls")),
     path("boards/", include("kompas.assessments.urls")),
     path("boards/", include("kompas.plans.urls")),
+    path("boards/", include("kompas.reports.urls")),
     path("platform/", include("kompas.boards.platform_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from kompas.frameworks.tests.builders import framework_doc
 from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept
+from kompas.reports.annual_services import annual_report_approve, annual_report_draft
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,16 @@ ACCESS = {
     "plans:version": OnBoard(Action.VIEW),
     "plans:compare": OnBoard(Action.VIEW),
     "plans:export_xlsx": OnBoard(Action.VIEW),
+    "reports:dashboard": OnBoard(Action.VIEW_REPORTS),
+    "reports:supervisory_pdf": OnBoard(Action.VIEW_REPORTS),
+    "reports:annual_list": OnBoard(Action.VIEW_REPORTS),
+    "reports:annual_generate": OnBoard(Action.EDIT, post_only=True),
+    "reports:annual_report": OnBoard(Action.VIEW_REPORTS),
+    "reports:annual_edit": OnBoard(Action.EDIT),
+    "reports:annual_approve": OnBoard(Action.APPROVE, post_only=True),
+    "reports:annual_new_version": OnBoard(Action.EDIT, post_only=True),
+    "reports:annual_docx": OnBoard(Action.VIEW_REPORTS),
+    "reports:annual_txt": OnBoard(Action.VIEW_REPORTS),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
@@ -178,6 +189,13 @@ def world(db, settings, tmp_path):
         upload=SimpleUploadedFile("beleid.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     plan = plan_world(boards["a"], members, version)
+    # Approved, so the supervisor (who sees approved paragraphs only) gets 200 as well.
+    annual = annual_report_draft(access=coordinator_access, actor=coordinator, year=2024)
+    annual_report_approve(
+        access=access_board(user=members["a", BoardRole.EXECUTIVE], board_id=boards["a"].pk),
+        actor=members["a", BoardRole.EXECUTIVE],
+        report=annual,
+    )
     return {
         "boards": boards,
         "members": members,
@@ -194,6 +212,7 @@ def world(db, settings, tmp_path):
             "assessment_id": assessment.pk,
             "evidence_id": evidence.pk,
             **plan,
+            "annual_id": annual.pk,
         },
     }
 

@@ -1,0 +1,202 @@
+"""A round's figures: counted in the database, passed through disclosure control, stored.
+
+`round_aggregate()` is the only writer of RoundFigure. Its queries group and count in the
+database; Python only sees one row per cell, norm and value — never a row per board.
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from kompas.frameworks.models import Norm
+from kompas.monitoring.disclosure import Cell, Group, Publication, protect
+from kompas.monitoring.models import (
+    Consent,
+    MonitoringRound,
+    RoundFigure,
+    Submission,
+    SubmissionCell,
+    SubmittedScore,
+    value_of,
+)
+
+ONE_PLACE = Decimal("0.1")
+
+
+def unknown_submissions(round_: MonitoringRound) -> QuerySet[Submission]:
+    """Submissions never shared by name with anyone: what disclosure control must hide.
+
+    A withdrawn consent still counts as shared: what was seen by name cannot be unseen.
+    """
+    return Submission.objects.filter(round=round_).exclude(
+        Exists(Consent.objects.filter(submission=OuterRef("pk")))
+    )
+
+
+def _groups(round_: MonitoringRound) -> tuple[list[Group], set[Cell]]:
+    cells_of: dict[str, set[Cell]] = defaultdict(set)
+    for signature, cut, value in (
+        SubmissionCell.objects.filter(submission__round=round_)
+        .values_list("submission__signature", "cut", "value")
+        .distinct()
+    ):
+        cells_of[signature].add(Cell(cut, value))
+    unknown = unknown_submissions(round_)
+    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for signature, code, level, not_applicable in (
+        SubmittedScore.objects.filter(submission__in=unknown)
+        .values_list("submission__signature", "norm__code", "level", "not_applicable")
+        .distinct()
+    ):
+        values[signature][code].add(value_of(level=level, not_applicable=not_applicable))
+    groups = [
+        Group(
+            cells=frozenset(cells_of[signature]),
+            boards=boards,
+            values={code: frozenset(found) for code, found in values[signature].items()},
+        )
+        for signature, boards in unknown.values_list("signature").annotate(boards=Count("id"))
+    ]
+    return groups, {cell for cells in cells_of.values() for cell in cells}
+
+
+def _median(counts: dict[int, int]) -> Decimal | None:
+    """The median of levels given as level -> count (the mean of the middle two when even)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    ordered = sorted(counts.items())
+
+    def nth(position: int) -> int:
+        seen = 0
+        for level, count in ordered:
+            seen += count
+            if position < seen:
+                return level
+        raise ValueError(position)
+
+    middle = (Decimal(nth((total - 1) // 2)) + Decimal(nth(total // 2))) / 2
+    return middle.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def round_aggregate(*, round_: MonitoringRound) -> Publication:
+    """Recompute every figure of the round and store it, suppressed cells marked as such."""
+    norms = list(
+        Norm.objects.filter(framework_version=round_.framework_version).select_related(
+            "domain__part"
+        )
+    )
+    groups, cells = _groups(round_)
+    publication = protect(
+        groups=groups,
+        cells=cells,
+        norms=[norm.code for norm in norms],
+        k=settings.MONITORING_MIN_BOARDS,
+    )
+    scores = SubmittedScore.objects.filter(submission__round=round_)
+    by_cell = "submission__cells__cut", "submission__cells__value"
+    boards = {
+        Cell(cut, value): count
+        for cut, value, count in SubmissionCell.objects.filter(submission__round=round_)
+        .values_list("cut", "value")
+        .annotate(count=Count("id"))
+    }
+    counts: dict[tuple[Cell, str], dict[str, int]] = defaultdict(dict)
+    for cut, value, code, level, not_applicable, count in (
+        scores.values_list(*by_cell, "norm__code", "level", "not_applicable")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        counts[Cell(cut, value), code][value_of(level=level, not_applicable=not_applicable)] = count
+    shares = {
+        (Cell(cut, value), code): (reached, applicable)
+        for cut, value, code, reached, applicable in scores.values_list(*by_cell, "norm__code")
+        .annotate(
+            reached=Count("id", filter=Q(at_target=True)),
+            applicable=Count("id", filter=Q(not_applicable=False)),
+        )
+        .order_by()
+    }
+    figures = []
+    for cell in sorted(cells):
+        for norm in norms:
+            shown = publication.shows(cell, norm.code)
+            reached, applicable = shares.get((cell, norm.code), (0, 0))
+            figures.append(
+                RoundFigure(
+                    round=round_,
+                    cut=cell.cut,
+                    value=cell.value,
+                    subject="norm",
+                    code=norm.code,
+                    suppressed=not shown,
+                    boards=boards.get(cell) if shown else None,
+                    counts=counts.get((cell, norm.code), {}) if shown else None,
+                    share_at_target=(
+                        (Decimal(100 * reached) / applicable).quantize(
+                            ONE_PLACE, rounding=ROUND_HALF_UP
+                        )
+                        if shown and applicable
+                        else None
+                    ),
+                )
+            )
+    figures += _group_figures(round_, norms, publication, cells, boards)
+    RoundFigure.objects.filter(round=round_).delete()
+    RoundFigure.objects.bulk_create(figures)
+    MonitoringRound.objects.filter(pk=round_.pk).update(aggregated_at=timezone.now())
+    return publication
+
+
+def _group_figures(
+    round_: MonitoringRound,
+    norms: list[Norm],
+    publication: Publication,
+    cells: set[Cell],
+    boards: dict[Cell, int],
+) -> list[RoundFigure]:
+    """Mean and median of the assessed levels per domain and per part, where rule 4 allows."""
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for norm in norms:
+        members["domain", norm.domain.code].append(norm.code)
+        members["part", norm.domain.part.code].append(norm.code)
+    assessed = SubmittedScore.objects.filter(
+        submission__round=round_, not_applicable=False, level__isnull=False
+    )
+    by_cell = "submission__cells__cut", "submission__cells__value"
+    levels: dict[tuple[Cell, str, str], dict[int, int]] = defaultdict(dict)
+    means: dict[tuple[Cell, str, str], Decimal] = {}
+    for subject, field in (("domain", "norm__domain__code"), ("part", "norm__domain__part__code")):
+        for cut, value, code, level, count in (
+            assessed.values_list(*by_cell, field, "level").annotate(count=Count("id")).order_by()
+        ):
+            levels[Cell(cut, value), subject, code][level] = count
+        for cut, value, code, mean in (
+            assessed.values_list(*by_cell, field).annotate(mean=Avg("level")).order_by()
+        ):
+            means[Cell(cut, value), subject, code] = Decimal(str(mean)).quantize(
+                ONE_PLACE, rounding=ROUND_HALF_UP
+            )
+    figures = []
+    for cell in sorted(cells):
+        for (subject, code), codes in members.items():
+            shown = publication.shows_all(cell, codes)
+            figures.append(
+                RoundFigure(
+                    round=round_,
+                    cut=cell.cut,
+                    value=cell.value,
+                    subject=subject,
+                    code=code,
+                    suppressed=not shown,
+                    boards=boards.get(cell) if shown else None,
+                    mean=means.get((cell, subject, code)) if shown else None,
+                    median=_median(levels.get((cell, subject, code), {})) if shown else None,
+                )
+            )
+    return figures

@@ -1,0 +1,222 @@
+"""Monitoring rounds: boards submit an immutable snapshot; the sector sees protected aggregates.
+
+A submission copies what the round needs at the moment of submitting — the board's public
+attributes (the cells it falls in), its approved evaluation's values per norm and its plan
+status — so that later changes to the board never change a round. Consent to share by name is
+kept per audience, with its history: a withdrawal holds for the future only.
+"""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompas.assessments.models import SelfAssessment
+from kompas.boards.models import Board
+from kompas.frameworks.models import FrameworkVersion, Norm
+
+
+class ImmutableError(Exception):
+    """A submitted snapshot never changes."""
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class MonitoringRound(models.Model):
+    """A meetronde opened by the programme: one framework version, one period, some sectors."""
+
+    name = models.CharField(_("name"), max_length=200)
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="monitoring_rounds"
+    )
+    period = models.CharField(_("period"), max_length=20)
+    sectors = models.JSONField(_("sectors"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    aggregated_at = models.DateTimeField(_("figures computed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-opened_at",)
+        verbose_name = _("monitoring round")
+        verbose_name_plural = _("monitoring rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SizeClass(models.TextChoices):
+    SMALL = "small", _("Small (up to 1,000 pupils)")
+    MEDIUM = "medium", _("Medium (1,000 to 5,000 pupils)")
+    LARGE = "large", _("Large (over 5,000 pupils)")
+
+
+class Audience(models.TextChoices):
+    SUPPORT = "support", _("The programme's support team")
+    REGION = "region", _("My region")
+    INSPECTORATE = "inspectorate", _("The Inspectorate of Education")
+
+
+class Submission(models.Model):
+    """A board's contribution to a round, frozen at the moment it was submitted."""
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.PROTECT, related_name="submissions")
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="submissions")
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # The board's public attributes then, as the cells of the predefined cuts it falls in.
+    sectors = models.JSONField(_("sectors"))
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices)
+    region = models.CharField(_("region"), max_length=40, blank=True)
+    # Sorted "cut=value" cells joined by "|": the database groups boards by it in one query.
+    signature = models.CharField(max_length=400, editable=False)
+    # Plan status then.
+    has_approved_plan = models.BooleanField(_("approved plan"))
+    open_gaps = models.PositiveIntegerField(_("gaps without measure or accepted risk"))
+    overdue_measures = models.PositiveIntegerField(_("overdue measures"))
+    projection = models.CharField(_("projection for the deadline"), max_length=12)
+
+    class Meta:
+        ordering = ("round", "board__name")
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "board"], name="submission_once_per_round"),
+        ]
+        indexes = [models.Index(fields=["round", "signature"], name="submission_round_signature")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.board}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableError("A submission is a snapshot and never changes.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableError("A submission is kept.")
+
+
+class SubmittedScore(models.Model):
+    """A norm's level in a submission; "not applicable" only with a reason, as in the evaluation."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="scores")
+    norm = models.ForeignKey(Norm, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True)
+    not_applicable = models.BooleanField(default=False)
+    target_level = models.PositiveSmallIntegerField()
+    # Stored, so the share at or above target is one COUNT in the database.
+    at_target = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "norm"], name="submittedscore_once_per_norm"
+            ),
+        ]
+        indexes = [models.Index(fields=["norm", "level"], name="submittedscore_norm_level")]
+
+    def __str__(self) -> str:
+        return f"{self.norm_id}: {self.value}"
+
+    @property
+    def value(self) -> str:
+        return value_of(level=self.level, not_applicable=self.not_applicable)
+
+
+def value_of(*, level: int | None, not_applicable: bool) -> str:
+    """The value a distribution counts: "1".."5", "na" or "open" (not assessed)."""
+    if not_applicable:
+        return "na"
+    return "open" if level is None else str(level)
+
+
+class Consent(models.Model):
+    """A board's choice to share its submission by name with one audience, and its end."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="consents")
+    audience = models.CharField(_("shared with"), max_length=12, choices=Audience.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("granted_at",)
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "audience"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_audience",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} → {self.audience}"
+
+
+class SubmissionCell(models.Model):
+    """A cell of a predefined cut the submitting board falls in ("all" included)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="cells")
+    cut = models.CharField(max_length=10)
+    value = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "cut", "value"], name="submissioncell_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cut}={self.value}"
+
+
+class RoundFigure(models.Model):
+    """A published figure of a round, stored after disclosure control; suppressed ones too.
+
+    Subject is a norm (distribution of values, share at or above target) or a domain or part
+    (mean and median of the assessed levels). Pages read only these rows.
+    """
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="figures")
+    cut = models.CharField(max_length=10)
+    value = models.CharField(max_length=40, blank=True)
+    subject = models.CharField(max_length=10)  # "norm", "domain", "part"
+    code = models.CharField(max_length=32)
+    suppressed = models.BooleanField(default=False)
+    boards = models.PositiveIntegerField(null=True)
+    counts = models.JSONField(null=True)
+    share_at_target = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    mean = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    median = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "cut", "value", "subject", "code"], name="roundfigure_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "subject", "code"], name="roundfigure_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.cut}={self.value} {self.subject} {self.code}"

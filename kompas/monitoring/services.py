@@ -1,0 +1,183 @@
+"""Writes to monitoring: open a round, submit a board's snapshot, grant and withdraw consent."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.audit.models import AuditAction
+from kompas.audit.services import audit_record
+from kompas.boards.access import BoardAccess, has_sector_role
+from kompas.boards.models import Board
+from kompas.boards.roles import Action, SectorRole
+from kompas.frameworks.models import FrameworkVersion
+from kompas.monitoring.models import (
+    Audience,
+    Consent,
+    MonitoringRound,
+    RoundStatus,
+    SizeClass,
+    Submission,
+    SubmissionCell,
+    SubmittedScore,
+)
+from kompas.plans.models import OPEN_STATUSES, PlanVersion
+from kompas.plans.roadmap import projection
+from kompas.plans.selectors import plan_check
+
+SECTOR_CODES = ("PO", "VO", "SO", "VSO")
+# Pupils at the upper bound of the small and medium classes.
+SMALL_UP_TO, MEDIUM_UP_TO = 1_000, 5_000
+
+
+def size_class(pupils: int) -> str:
+    if pupils <= SMALL_UP_TO:
+        return SizeClass.SMALL
+    return SizeClass.MEDIUM if pupils <= MEDIUM_UP_TO else SizeClass.LARGE
+
+
+def round_open(
+    *,
+    actor: Any,
+    name: str,
+    framework_version: FrameworkVersion,
+    period: str,
+    sectors: list[str],
+    closes_on: datetime.date | None = None,
+) -> MonitoringRound:
+    """The programme analyst opens a round for some sectors."""
+    if not has_sector_role(actor, SectorRole.PROGRAMME_ANALYST):
+        raise PermissionDenied("Only the programme analyst opens monitoring rounds.")
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Give the round a name.")
+    if not period.strip():
+        errors["period"] = _("Give the period, e.g. 2026 or 2025-2026.")
+    if not sectors or set(sectors) - set(SECTOR_CODES):
+        errors["sectors"] = _("Choose one or more of the sectors PO, VO, SO and VSO.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        round_ = MonitoringRound.objects.create(
+            name=name.strip(),
+            framework_version=framework_version,
+            period=period.strip(),
+            sectors=sorted(set(sectors)),
+            opened_by=actor,
+            closes_on=closes_on,
+        )
+        audit_record(action=AuditAction.CREATE, actor=actor, obj=round_)
+    return round_
+
+
+def _cells(board: Board, sectors: list[str]) -> list[tuple[str, str]]:
+    cells = [("all", ""), ("size", size_class(board.pupil_count))]
+    cells += [("sector", sector) for sector in sectors]
+    if board.region:
+        cells.append(("region", board.region))
+    return sorted(cells)
+
+
+def submission_create(
+    *,
+    access: BoardAccess,
+    actor: Any,
+    round_: MonitoringRound,
+    assessment: SelfAssessment,
+    share_with: set[str],
+) -> Submission:
+    """Submit the board's approved evaluation and plan status to an open round, as a snapshot."""
+    if not access.may(Action.APPROVE):
+        raise PermissionDenied("Only the executive submits to a monitoring round.")
+    board = access.board
+    sectors = sorted(board.sectors.values_list("sector", flat=True))
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(_("This round is closed."))
+    if assessment.board_id != board.pk:
+        raise PermissionDenied("That evaluation belongs to another board.")
+    if assessment.status != AssessmentStatus.APPROVED:
+        raise ValidationError(_("Only an approved self-evaluation can be submitted."))
+    if assessment.framework_version_id != round_.framework_version_id:
+        raise ValidationError(_("The round asks for another version of the framework."))
+    if not set(sectors) & set(round_.sectors):
+        raise ValidationError(_("This round is not for your board's sectors."))
+    if set(share_with) - set(Audience.values):
+        raise ValidationError(_("Choose whom to share with from the list."))
+    check = plan_check(board=board)
+    today = timezone.localdate()
+    cells = _cells(board, sectors)
+    with transaction.atomic():
+        if Submission.objects.filter(round=round_, board=board).exists():
+            raise ValidationError(_("Your board has already submitted to this round."))
+        submission = Submission.objects.create(
+            round=round_,
+            board=board,
+            assessment=assessment,
+            submitted_by=actor,
+            sectors=sectors,
+            size_class=size_class(board.pupil_count),
+            region=board.region,
+            signature="|".join(f"{cut}={value}" for cut, value in cells),
+            has_approved_plan=PlanVersion.objects.filter(board=board).exists(),
+            open_gaps=len(check.open),
+            overdue_measures=board.measures.filter(
+                status__in=OPEN_STATUSES, due_date__lt=today
+            ).count(),
+            projection=projection(board=board, today=today).verdict.value,
+        )
+        SubmissionCell.objects.bulk_create(
+            SubmissionCell(submission=submission, cut=cut, value=value) for cut, value in cells
+        )
+        SubmittedScore.objects.bulk_create(
+            SubmittedScore(
+                submission=submission,
+                norm_id=score.norm_id,
+                level=None if score.not_applicable else score.level,
+                not_applicable=score.not_applicable and bool(score.not_applicable_reason.strip()),
+                target_level=score.target_level,
+                at_target=(
+                    not score.not_applicable
+                    and score.level is not None
+                    and score.level >= score.target_level
+                ),
+            )
+            for score in assessment.scores.all()
+        )
+        Consent.objects.bulk_create(
+            Consent(submission=submission, audience=audience, granted_by=actor)
+            for audience in sorted(share_with)
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            board_id=board.pk,
+            obj=submission,
+            changes={"shared_with": [None, sorted(share_with)]},
+        )
+    return submission
+
+
+def consent_withdraw(*, access: BoardAccess, actor: Any, consent: Consent) -> None:
+    """Stop sharing by name from now on; what was seen before cannot be unseen (nothing erased)."""
+    if not access.may(Action.APPROVE):
+        raise PermissionDenied("Only the executive withdraws consent.")
+    with transaction.atomic():
+        current = Consent.objects.select_for_update().get(
+            pk=consent.pk, submission__board=access.board
+        )
+        if current.withdrawn_at is not None:
+            return
+        current.withdrawn_at = timezone.now()
+        current.withdrawn_by = actor
+        current.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            board_id=access.board.pk,
+            obj=current,
+            changes={"withdrawn": [False, True]},
+        )

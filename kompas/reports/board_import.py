@@ -1,0 +1,513 @@
+"""Restoring a board from its JSON export into an installation without it (docs/board-export.md).
+
+The whole document is checked first (JSON Schema, then the rules a schema cannot express, then
+against this installation: the board is new, the frameworks are installed, every evidence file
+matches its SHA-256, the audit trail's chain holds); only then is anything written, in one
+transaction. Frozen things (approved evaluations, plan versions, approved annual paragraphs) are
+created as they were; the model guards refuse changes, never creation, and timestamps that
+Django fills in on creation are put back in the same transaction.
+"""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+
+from kompas.accounts.models import User
+from kompas.assessments.models import (
+    AssessmentStatus,
+    Evidence,
+    EvidenceKind,
+    NormScore,
+    SelfAssessment,
+    evidence_storage,
+)
+from kompas.audit.models import AuditAction, AuditChain, AuditEvent, board_chain
+from kompas.audit.services import audit_record, event_hash
+from kompas.boards.models import (
+    Board,
+    BoardSector,
+    Group,
+    GroupMembership,
+    Invitation,
+    Membership,
+    School,
+)
+from kompas.plans.models import (
+    Measure,
+    MeasureNorm,
+    MeasureUpdate,
+    Plan,
+    PlanVersion,
+    ReminderSent,
+    RiskAcceptance,
+)
+from kompas.reports.board_check import (
+    BoardFileError,
+    Checked,
+    EvaluationKey,
+    Problem,
+    check_board_document,
+    evaluation_key,
+    parse_board_file,
+)
+from kompas.reports.board_export import map_snapshot_measures
+from kompas.reports.models import AnnualReport
+
+__all__ = ["BoardFileError", "ImportResult", "board_import", "parse_board_file"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    board: Board
+    created_people: list[str]
+    warnings: list[str]
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def board_import(*, document: Any, filename: str = "document", actor_email: str) -> ImportResult:
+    """Create the board the document describes; all or nothing, and nothing unless it all checks."""
+    context = check_board_document(document, filename=filename)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            writer = _Writer(document, context, stored)
+            board = writer.write()
+            _replay_audit_trail(document["audit_trail"], board, writer.people)
+            trail = document["audit_trail"]["events"]
+            audit_record(
+                action=AuditAction.CREATE,
+                actor_email=actor_email,
+                board_id=board.pk,
+                obj=board,
+                changes={
+                    "imported_from": [
+                        None,
+                        {
+                            "schema_version": document["schema_version"],
+                            "chain": document["audit_trail"]["chain"],
+                            "events": len(trail),
+                            "last_hash": trail[-1]["hash"] if trail else "",
+                        },
+                    ]
+                },
+            )
+    except BaseException as error:
+        # The rows are rolled back; the evidence files written so far go with them.
+        for name in stored:
+            evidence_storage().delete(name)
+        if isinstance(error, IntegrityError):
+            raise BoardFileError(
+                filename, [Problem((), f"the database refused the data: {error}")]
+            ) from None
+        raise
+    return ImportResult(board, writer.created, context.warnings)
+
+
+def _when(value: str | None) -> datetime.datetime | None:
+    return None if value is None else datetime.datetime.fromisoformat(value)
+
+
+def _moment(value: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(value)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return None if value is None else datetime.date.fromisoformat(value)
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def _amount(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _create(
+    model: type[models.Model], rows: list[tuple[models.Model, dict[str, Any]]]
+) -> list[Any]:
+    """Insert rows, then put back the timestamps Django sets on creation (auto_now_add)."""
+    objects = model._default_manager.bulk_create([row for row, _stamps in rows])
+    names = sorted({name for _row, stamps in rows for name in stamps})
+    for row, stamps in rows:
+        for name, value in stamps.items():
+            setattr(row, name, value)
+    if names and objects:
+        model._default_manager.bulk_update(objects, names)
+    return objects
+
+
+class _Writer:
+    def __init__(self, document: dict[str, Any], context: Checked, stored: list[str]) -> None:
+        self.document = document
+        self.context = context
+        self.stored = stored
+        self.people: dict[str, Any] = {}
+        self.created: list[str] = []
+        self.evaluations: dict[EvaluationKey, SelfAssessment] = {}
+        self.stored_by_sha: dict[str, str] = {}
+
+    def person(self, email: str | None) -> Any:
+        return None if email is None else self.people[email.lower()]
+
+    def write(self) -> Board:
+        self._people()
+        data = self.document["board"]
+        board = Board.objects.create(
+            name=data["name"],
+            bg_number=data["bg_number"],
+            pupil_count=data["pupil_count"],
+            region=data["region"],
+            is_active=data["is_active"],
+        )
+        board.created_at = _when(data["created_at"])  # type: ignore[assignment]
+        Board.objects.filter(pk=board.pk).update(created_at=board.created_at)
+        BoardSector.objects.bulk_create(
+            BoardSector(board=board, sector=sector) for sector in self.document["sectors"]
+        )
+        School.objects.bulk_create(
+            School(board=board, brin=item["brin"], name=item["name"])
+            for item in self.document["schools"]
+        )
+        self._groups(board)
+        self._members(board)
+        self._evaluations(board)
+        self._plan(board)
+        self._annual_reports(board)
+        return board
+
+    def _people(self) -> None:
+        for person in self.document["people"]:
+            email = person["email"].lower()
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                # No usable password: the person signs in through a password reset or SSO.
+                user = User.objects.create_user(email, None, full_name=person["full_name"])
+                self.created.append(email)
+            self.people[email] = user
+
+    def _groups(self, board: Board) -> None:
+        rows: list[tuple[models.Model, dict[str, Any]]] = []
+        for item in self.document["groups"]:
+            # Groups are shared between boards: an existing one is joined as it is.
+            group, _created = Group.objects.get_or_create(
+                name=item["name"], defaults={"description": item["description"]}
+            )
+            membership = GroupMembership(
+                group=group, board=board, shares_named_results=item["shares_named_results"]
+            )
+            rows.append((membership, {"joined_at": _when(item["joined_at"])}))
+        _create(GroupMembership, rows)
+
+    def _members(self, board: Board) -> None:
+        _create(
+            Membership,
+            [
+                (
+                    Membership(
+                        user=self.person(item["email"]),
+                        board=board,
+                        role=item["role"],
+                        is_active=item["is_active"],
+                        ends_on=_day(item["ends_on"]),
+                    ),
+                    {"created_at": _when(item["created_at"])},
+                )
+                for item in self.document["members"]
+            ],
+        )
+        _create(
+            Invitation,
+            [
+                (
+                    Invitation(
+                        board=board,
+                        email=item["email"],
+                        role=item["role"],
+                        # A fresh secret nobody holds: links sent by the old installation die.
+                        token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+                        invited_by=self.person(item["invited_by"]),
+                        expires_at=_moment(item["expires_at"]),
+                        accepted_at=_when(item["accepted_at"]),
+                        accepted_by=self.person(item["accepted_by"]),
+                    ),
+                    {"created_at": _when(item["created_at"])},
+                )
+                for item in self.document["invitations"]
+            ],
+        )
+
+    def _evaluations(self, board: Board) -> None:
+        items = self.document["evaluations"]
+        # Created as drafts, so that their evidence may be added; the status comes last.
+        assessments = _create(
+            SelfAssessment,
+            [
+                (
+                    SelfAssessment(
+                        board=board,
+                        framework_version=self.context.versions[
+                            (item["framework"], item["framework_version"])
+                        ],
+                        period=item["period"],
+                        version=item["version"],
+                        status=AssessmentStatus.DRAFT,
+                        reopen_reason=item["reopen_reason"],
+                        created_by=self.person(item["created_by"]),
+                    ),
+                    {},
+                )
+                for item in items
+            ],
+        )
+        for item, assessment in zip(items, assessments, strict=True):
+            self.evaluations[evaluation_key(item)] = assessment
+        for item, assessment in zip(items, assessments, strict=True):
+            self._scores(board, assessment, item)
+        for item, assessment in zip(items, assessments, strict=True):
+            started = item["started_from"]
+            SelfAssessment.objects.filter(pk=assessment.pk).update(
+                status=item["status"],
+                started_from=self.evaluations[evaluation_key(started)] if started else None,
+                created_at=_when(item["created_at"]),
+                submitted_at=_when(item["submitted_at"]),
+                submitted_by=self.person(item["submitted_by"]),
+                approved_at=_when(item["approved_at"]),
+                approved_by=self.person(item["approved_by"]),
+            )
+
+    def _scores(self, board: Board, assessment: SelfAssessment, item: dict[str, Any]) -> None:
+        version = (item["framework"], item["framework_version"])
+        scores = NormScore.objects.bulk_create(
+            NormScore(
+                assessment=assessment,
+                norm=self.context.norms[(*version, score["norm"])],
+                level=score["level"],
+                target_level=score["target_level"],
+                not_applicable=score["not_applicable"],
+                not_applicable_reason=score["not_applicable_reason"],
+                explanation=score["explanation"],
+                assignee=self.person(score["assignee"]),
+                to_confirm=score["to_confirm"],
+                revision=score["revision"],
+                updated_by=self.person(score["updated_by"]),
+                updated_at=_when(score["updated_at"]),
+            )
+            for score in item["scores"]
+        )
+        rows: list[tuple[models.Model, dict[str, Any]]] = []
+        for data, score in zip(item["scores"], scores, strict=True):
+            for evidence in data["evidence"]:
+                row = Evidence(
+                    board=board,
+                    score=score,
+                    kind=evidence["kind"],
+                    original_name=evidence["original_name"],
+                    content_type=evidence["content_type"],
+                    size=evidence["size"],
+                    sha256=evidence["sha256"],
+                    url=evidence["url"],
+                    title=evidence["title"],
+                    added_by=self.person(evidence["added_by"]),
+                    removed_by=self.person(evidence["removed_by"]),
+                    removed_at=_when(evidence["removed_at"]),
+                )
+                if row.kind == EvidenceKind.FILE:
+                    self._store(row)
+                rows.append((row, {"added_at": _when(evidence["added_at"])}))
+        _create(Evidence, rows)
+
+    def _store(self, row: Evidence) -> None:
+        # One stored file per SHA-256, shared by its copies, as the evaluations keep them.
+        name = self.stored_by_sha.get(row.sha256)
+        if name is None:
+            content = ContentFile(self.context.files[row.sha256])
+            row.file.save(row.original_name, content, save=False)
+            self.stored.append(str(row.file.name))
+            self.stored_by_sha[row.sha256] = str(row.file.name)
+        else:
+            row.file.name = name
+
+    def _plan(self, board: Board) -> None:
+        data = self.document["plan"]
+        if data["deadline"] is not None:
+            plan = Plan.objects.create(board=board, deadline=_date(data["deadline"]))
+            Plan.objects.filter(pk=plan.pk).update(updated_at=_when(data["updated_at"]))
+        measures = _create(
+            Measure,
+            [
+                (
+                    Measure(
+                        board=board,
+                        title=item["title"],
+                        description=item["description"],
+                        owner=self.person(item["owner"]),
+                        start_date=_day(item["start_date"]),
+                        due_date=_date(item["due_date"]),
+                        status=item["status"],
+                        effort_days=_amount(item["effort_days"]),
+                        cost_euros=_amount(item["cost_euros"]),
+                        priority=item["priority"],
+                        completed_at=_day(item["completed_at"]),
+                        revision=item["revision"],
+                        created_by=self.person(item["created_by"]),
+                        updated_by=self.person(item["updated_by"]),
+                        updated_at=_when(item["updated_at"]),
+                    ),
+                    {"created_at": _when(item["created_at"])},
+                )
+                for item in data["measures"]
+            ],
+        )
+        pairs = list(zip(data["measures"], measures, strict=True))
+        MeasureNorm.objects.bulk_create(
+            MeasureNorm(
+                measure=measure,
+                norm=self.context.norm(link["norm"]),
+                target_level=link["target_level"],
+            )
+            for item, measure in pairs
+            for link in item["norms"]
+        )
+        _create(
+            MeasureUpdate,
+            [
+                (
+                    MeasureUpdate(
+                        measure=measure,
+                        author=self.person(update["author"]),
+                        status=update["status"],
+                        progress=update["progress"],
+                        remark=update["remark"],
+                        evidence_url=update["evidence_url"],
+                    ),
+                    {"created_at": _when(update["created_at"])},
+                )
+                for item, measure in pairs
+                for update in item["updates"]
+            ],
+        )
+        _create(
+            ReminderSent,
+            [
+                (
+                    ReminderSent(
+                        measure=measure,
+                        kind=reminder["kind"],
+                        due_date=_date(reminder["due_date"]),
+                        recipient=reminder["recipient"],
+                    ),
+                    {"sent_at": _when(reminder["sent_at"])},
+                )
+                for item, measure in pairs
+                for reminder in item["reminders"]
+            ],
+        )
+        _create(
+            RiskAcceptance,
+            [
+                (
+                    RiskAcceptance(
+                        board=board,
+                        norm=self.context.norm(item["norm"]),
+                        reason=item["reason"],
+                        review_date=_date(item["review_date"]),
+                        accepted_by=self.person(item["accepted_by"]),
+                        withdrawn_by=self.person(item["withdrawn_by"]),
+                        withdrawn_at=_when(item["withdrawn_at"]),
+                    ),
+                    {"accepted_at": _when(item["accepted_at"])},
+                )
+                for item in data["risk_acceptances"]
+            ],
+        )
+        ids = {item["id"]: measure.pk for item, measure in pairs}
+        # Plan versions never change once saved; bulk_create inserts them, it updates nothing.
+        _create(
+            PlanVersion,
+            [
+                (
+                    PlanVersion(
+                        board=board,
+                        number=item["number"],
+                        assessment=(
+                            self.evaluations[evaluation_key(item["evaluation"])]
+                            if item["evaluation"]
+                            else None
+                        ),
+                        deadline=_date(item["deadline"]),
+                        approved_by=self.person(item["approved_by"]),
+                        note=item["note"],
+                        snapshot=map_snapshot_measures(
+                            item["snapshot"], ids, where=str(item["number"])
+                        ),
+                    ),
+                    {"approved_at": _when(item["approved_at"])},
+                )
+                for item in data["versions"]
+            ],
+        )
+
+    def _annual_reports(self, board: Board) -> None:
+        _create(
+            AnnualReport,
+            [
+                (
+                    AnnualReport(
+                        board=board,
+                        year=item["year"],
+                        version=item["version"],
+                        status=item["status"],
+                        text=item["text"],
+                        generated_text=item["generated_text"],
+                        revision=item["revision"],
+                        created_by=self.person(item["created_by"]),
+                        updated_by=self.person(item["updated_by"]),
+                        updated_at=_when(item["updated_at"]),
+                        approved_by=self.person(item["approved_by"]),
+                        approved_at=_when(item["approved_at"]),
+                    ),
+                    {"created_at": _when(item["created_at"])},
+                )
+                for item in self.document["annual_reports"]
+            ],
+        )
+
+
+def _replay_audit_trail(trail: dict[str, Any], board: Board, people: dict[str, Any]) -> None:
+    """The source chain's events, in order, at the start of the board's chain here.
+
+    Each keeps its time, actor e-mail, action, object and changes; the chain, board id, actor id
+    and hashes are this installation's, so verify_audit checks them like any other event. The
+    import event that follows names the source chain's last hash.
+    """
+    key = board_chain(board.pk)
+    head, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
+    for item in trail["events"]:
+        actor = people.get(item["actor_email"].lower())
+        event = AuditEvent(
+            chain=key,
+            sequence=head.last_sequence + 1,
+            created_at=datetime.datetime.fromisoformat(item["created_at"]),
+            board_id=board.pk,
+            actor_id=actor.pk if actor is not None else None,
+            actor_email=item["actor_email"],
+            action=item["action"],
+            object_type=item["object_type"],
+            object_id=item["object_id"],
+            object_repr=item["object_repr"],
+            changes=item["changes"],
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(event)
+        event.save()
+        head.last_sequence, head.last_hash = event.sequence, event.hash
+    head.save(update_fields=["last_sequence", "last_hash"])

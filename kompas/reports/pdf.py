@@ -1,0 +1,307 @@
+"""The report for the supervisory board: a tagged PDF (PDF/UA-1) made with WeasyPrint.
+
+The report is built from approved data only: the latest approved self-evaluation and the
+latest approved plan version, whoever downloads it (BRIEF 3: the supervisor reads approved
+reports). Its summary figures come from the same selector as the dashboard's
+(`dashboard.board_dashboard` with `approved_only`), so both show the same numbers.
+
+WeasyPrint fetches nothing over the network: `LocalFilesOnly` serves the report's stylesheet
+from this app's static folder and refuses every other URL. Fonts (DejaVu Sans, Liberation Sans)
+come from the system through fontconfig and are embedded in the PDF.
+"""
+
+import datetime
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.assessments.selectors import Comparison, NormChange, compare
+from kompas.boards.models import Board
+from kompas.frameworks.models import Norm
+from kompas.plans.models import OPEN_STATUSES, MeasureStatus, PlanVersion
+from kompas.reports import charts
+from kompas.reports.dashboard import Dashboard, board_dashboard
+
+# WeasyPrint logs every rendering step at INFO, from its import on; one report is not worth
+# eight log lines, so its progress logger is quieted before the import.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+# The only files the PDF renderer may read.
+ASSETS = Path(__file__).resolve().parent / "static" / "reports" / "pdf"
+TOP_GAPS = 10
+TOP_REGRESSIONS = 10
+MEASURES_DUE = 5
+# An accepted risk whose review date falls within this many days is put to the board.
+REVIEW_WITHIN_DAYS = 92
+REPORT_LANGUAGE = "nl"
+
+
+class LocalFilesOnly(URLFetcher):
+    """Serves files under `root` from disk; every other URL, network or file, is refused."""
+
+    def __init__(self, root: Path = ASSETS) -> None:
+        super().__init__(allowed_protocols={"file"}, fail_on_errors=False)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"The report fetches nothing from {url!r}.")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ValueError(f"The report reads no file outside its own assets: {url!r}.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+@dataclass(frozen=True)
+class GapRow:
+    code: str
+    title: str
+    level: int | None
+    target: int
+    priority: int
+    measures: list[str]
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    code: str
+    title: str
+    reason: str
+    review_date: datetime.date
+    due_for_review: bool
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    title: str
+    due_date: datetime.date
+    status: str
+    overdue: bool
+
+
+@dataclass
+class SupervisoryReport:
+    board: Board
+    today: datetime.date
+    assessment: SelfAssessment
+    dashboard: Dashboard
+    previous: SelfAssessment | None = None
+    comparison: Comparison | None = None
+    regressions: list[NormChange] = field(default_factory=list)
+    plan_version: PlanVersion | None = None
+    gaps: list[GapRow] = field(default_factory=list)
+    gap_count: int = 0
+    risks: list[RiskRow] = field(default_factory=list)
+    measures_due: list[MeasureRow] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+
+
+def previous_approved(*, assessment: SelfAssessment) -> SelfAssessment | None:
+    """The latest approved evaluation of an earlier period of the same framework version."""
+    return (
+        SelfAssessment.objects.filter(
+            board_id=assessment.board_id,
+            framework_version_id=assessment.framework_version_id,
+            status=AssessmentStatus.APPROVED,
+            period__lt=assessment.period,
+        )
+        .order_by("-period", "-version")
+        .first()
+    )
+
+
+def _plan_rows(*, report: SupervisoryReport, version: PlanVersion, titles: dict[str, str]) -> None:
+    """Gaps by priority, accepted risks and measures due, from the approved plan's snapshot."""
+    snapshot = version.snapshot
+    measures = {measure["id"]: measure for measure in snapshot["measures"]}
+    accepted = {risk["norm"] for risk in snapshot["accepted_risks"]}
+    report.gap_count = len(snapshot["gaps"])
+    report.gaps = [
+        GapRow(
+            code=gap["norm"],
+            title=titles.get(gap["norm"], ""),
+            level=gap["level"],
+            target=gap["target"],
+            priority=gap["priority"],
+            measures=[measures[pk]["title"] for pk in gap["covered_by"] if pk in measures],
+            accepted=not gap["covered_by"] and gap["norm"] in accepted,
+        )
+        for gap in snapshot["gaps"][:TOP_GAPS]
+    ]
+    horizon = report.today + datetime.timedelta(days=REVIEW_WITHIN_DAYS)
+    for risk in snapshot["accepted_risks"]:
+        review = datetime.date.fromisoformat(risk["review_date"])
+        report.risks.append(
+            RiskRow(
+                code=risk["norm"],
+                title=titles.get(risk["norm"], ""),
+                reason=risk["reason"],
+                review_date=review,
+                due_for_review=review <= horizon,
+            )
+        )
+    labels = dict(MeasureStatus.choices)
+    open_measures = sorted(
+        (m for m in snapshot["measures"] if m["status"] in OPEN_STATUSES),
+        key=lambda m: (m["due_date"], m["id"]),
+    )
+    for measure in open_measures[:MEASURES_DUE]:
+        due = datetime.date.fromisoformat(measure["due_date"])
+        report.measures_due.append(
+            MeasureRow(
+                title=measure["title"],
+                due_date=due,
+                status=str(labels.get(measure["status"], measure["status"])),
+                overdue=due < report.today,
+            )
+        )
+
+
+def _decisions(report: SupervisoryReport) -> list[str]:
+    """What the report asks of the supervisory board, generated from the approved data."""
+    asked = []
+    version = report.plan_version
+    if version is None:
+        asked.append(
+            _(
+                "There is no approved improvement plan yet: ask the executive to have the plan "
+                "for every norm below target approved."
+            )
+        )
+    elif version.assessment_id != report.assessment.pk:
+        asked.append(
+            _(
+                "The approved improvement plan (version %(number)d) was drawn up against "
+                "another self-evaluation (%(evaluation)s): ask for a plan approved against "
+                "this one."
+            )
+            % {"number": version.number, "evaluation": version.snapshot.get("assessment", "")}
+        )
+    for risk in report.risks:
+        if risk.due_for_review:
+            asked.append(
+                _("Review the accepted risk on %(code)s %(title)s (review date %(date)s).")
+                % {"code": risk.code, "title": risk.title, "date": date_format(risk.review_date)}
+            )
+    plan = report.dashboard.plan
+    overdue = plan.overdue if version is not None and plan is not None else 0
+    if version is not None and overdue:
+        asked.append(
+            ngettext(
+                "%(count)d measure of the approved plan is past its due date: ask the "
+                "executive how it stands and whether the plan is still on track for "
+                "%(deadline)s.",
+                "%(count)d measures of the approved plan are past their due date: ask the "
+                "executive how they stand and whether the plan is still on track for "
+                "%(deadline)s.",
+                overdue,
+            )
+            % {"count": overdue, "deadline": date_format(version.deadline)}
+        )
+    figures = report.dashboard.summary
+    if report.comparison is not None and report.comparison.regressions:
+        asked.append(
+            ngettext(
+                "%(count)d norm went down since %(period)s: ask for the reasons.",
+                "%(count)d norms went down since %(period)s: ask for the reasons.",
+                report.comparison.regressions,
+            )
+            % {
+                "count": report.comparison.regressions,
+                "period": report.previous.period if report.previous else "",
+            }
+        )
+    if figures is not None and figures.assessed < figures.total:
+        asked.append(
+            _(
+                "%(open)d of %(total)d norms were not assessed in this self-evaluation: ask "
+                "for a complete evaluation next time."
+            )
+            % {"open": figures.total - figures.assessed, "total": figures.total}
+        )
+    return asked
+
+
+def supervisory_report(*, board: Board, today: datetime.date) -> SupervisoryReport | None:
+    """The report's content, or None when the board has no approved self-evaluation."""
+    figures = board_dashboard(board=board, approved_only=True, today=today)
+    if figures.assessment is None:
+        return None
+    report = SupervisoryReport(
+        board=board, today=today, assessment=figures.assessment, dashboard=figures
+    )
+    report.previous = previous_approved(assessment=figures.assessment)
+    if report.previous is not None:
+        report.comparison = compare(earlier=report.previous, later=figures.assessment)
+        report.regressions = sorted(
+            (change for change in report.comparison.norms if (change.delta or 0) < 0),
+            key=lambda change: change.delta or 0,
+        )[:TOP_REGRESSIONS]
+    version = figures.plan.version if figures.plan else None
+    report.plan_version = version
+    if version is not None:
+        framework_version_id = (
+            version.assessment.framework_version_id
+            if version.assessment is not None
+            else figures.assessment.framework_version_id
+        )
+        titles = dict(
+            Norm.objects.filter(framework_version_id=framework_version_id).values_list(
+                "code", "title"
+            )
+        )
+        _plan_rows(report=report, version=version, titles=titles)
+    return report
+
+
+def render_html(*, report: SupervisoryReport) -> str:
+    """The report as HTML, in Dutch whatever the language of the request."""
+    with translation.override(REPORT_LANGUAGE):
+        figures = report.dashboard
+        report.decisions = _decisions(report)
+        return render_to_string(
+            "reports/pdf/supervisory.html",
+            {
+                "report": report,
+                "board": report.board,
+                "assessment": report.assessment,
+                "dashboard": figures,
+                "summary": figures.summary,
+                "plan": figures.plan,
+                "domain_chart": charts.domain_chart(
+                    domains=figures.domains, target_level=figures.target_level
+                ),
+                "trend_chart": charts.trend_chart(
+                    points=figures.trend, target_level=figures.target_level
+                ),
+                "language": REPORT_LANGUAGE,
+            },
+        )
+
+
+def render_pdf(*, report: SupervisoryReport) -> bytes:
+    """The report as a tagged PDF/UA-1 document with its fonts embedded."""
+    html = HTML(
+        string=render_html(report=report),
+        base_url=str(ASSETS) + "/",
+        url_fetcher=LocalFilesOnly(),
+    )
+    return html.write_pdf(pdf_variant="pdf/ua-1")

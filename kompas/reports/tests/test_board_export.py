@@ -1,0 +1,551 @@
+import copy
+import datetime
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from kompas.accounts.models import User
+from kompas.assessments.evidence import evidence_add_file, evidence_add_link, evidence_remove
+from kompas.assessments.models import (
+    AssessmentStatus,
+    Evidence,
+    FrozenError,
+    NormScore,
+    SelfAssessment,
+)
+from kompas.assessments.services import assessment_approve, assessment_reopen, assessment_submit
+from kompas.audit.models import AuditAction, AuditEvent, board_chain
+from kompas.audit.services import audit_verify
+from kompas.boards.models import Board, BoardSector, Group, GroupMembership, Membership, School
+from kompas.boards.roles import BoardRole
+from kompas.boards.services import group_join, invitation_create
+from kompas.frameworks.tests.builders import framework_doc
+from kompas.frameworks.tests.conftest import import_document
+from kompas.plans.models import Measure, MeasureUpdate, PlanVersion, ReminderSent, RiskAcceptance
+from kompas.plans.services import measure_progress, plan_approve, plan_set_deadline, risk_accept
+from kompas.plans.tests.conftest import PlanWorld
+from kompas.reports.board_export import board_document, dump_board_document
+from kompas.reports.board_import import BoardFileError, board_import
+from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
+
+COORD, EXEC = BoardRole.COORDINATOR, BoardRole.EXECUTIVE
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# Everything a text field must carry through untouched: markup, a spreadsheet formula, quotes
+# and backslashes, control characters, a line and paragraph separator, right-to-left marks and
+# script, emoji with a joiner. Not NUL: PostgreSQL text cannot hold it.
+HOSTILE = (
+    "=1+1 <script>alert('x')</script> &amp; {{ x }} %s \"q\" \\ tab\there\r\nline "
+    "\x01\x07\x1b\x7f\x85 \u2028\u2029 \u202e\u05e9\u05dc\u05d5\u05dd\u200f 🙂👩\u200d💻"
+)
+
+
+class ExportWorld(PlanWorld):
+    """A board with something in every section, and hostile text in every text field."""
+
+    def __init__(self):
+        super().__init__()
+        coordinator, executive = self.people[COORD], self.people[EXEC]
+        Board.objects.filter(pk=self.board.pk).update(name=f"Stichting {HOSTILE}", region="UT")
+        self.board.refresh_from_db()
+        BoardSector.objects.create(board=self.board, sector="PO")
+        BoardSector.objects.create(board=self.board, sector="SO")
+        School.objects.create(board=self.board, brin="12AB", name=HOSTILE)
+        User.objects.filter(pk=coordinator.pk).update(full_name=HOSTILE)
+        coordinator.refresh_from_db()
+        Membership.objects.filter(board=self.board, role=BoardRole.AUDITOR).update(
+            ends_on=datetime.date(2027, 7, 31)
+        )
+        group = Group.objects.create(name=f"Regio {HOSTILE}", description=HOSTILE)
+        group_join(actor=coordinator, board=self.board, group=group, shares_named_results=True)
+        invitation_create(
+            actor=coordinator, board=self.board, email="nieuw@a.example.nl", role="contributor"
+        )
+
+        # The draft evaluation: every norm assessed, with text and evidence.
+        NormScore.objects.filter(assessment=self.assessment).update(explanation=HOSTILE)
+        NormScore.objects.filter(assessment=self.assessment, norm__code="BV.01").update(level=2)
+        NormScore.objects.filter(assessment=self.assessment, norm__code="GO.02").update(
+            not_applicable=True, not_applicable_reason=HOSTILE, assignee=coordinator
+        )
+        access = self.access(COORD)
+        self.file = evidence_add_file(
+            access=access,
+            actor=coordinator,
+            score=self.score("GO.01"),
+            upload=SimpleUploadedFile("beleid.pdf", PDF),
+        )
+        link = evidence_add_link(
+            access=access, actor=coordinator, score=self.score("GO.01"), url="https://a.nl/x?y=<z>"
+        )
+        removed = evidence_add_file(
+            access=access,
+            actor=coordinator,
+            score=self.score("BC.03"),
+            upload=SimpleUploadedFile("oud.pdf", PDF + b"% old\n"),
+        )
+        evidence_remove(access=access, actor=coordinator, evidence=removed)
+        Evidence.objects.filter(pk=self.file.pk).update(original_name=f"{HOSTILE}.pdf")
+        Evidence.objects.filter(pk=link.pk).update(title=HOSTILE)
+
+        # The plan: measures with progress, a risk acceptance, an approved version.
+        plan_set_deadline(access=access, actor=coordinator, deadline=datetime.date(2029, 12, 31))
+        first = self.measure(
+            "GO.01",
+            title=HOSTILE,
+            description=HOSTILE,
+            start_date=datetime.date(2026, 2, 1),
+            effort_days="2.5",
+            cost_euros="1500.00",
+            priority="high",
+        )
+        self.measure("BC.03", "GO.01", level=4, due=datetime.date(2029, 3, 31))
+        measure_progress(
+            access=access,
+            actor=coordinator,
+            measure=first,
+            status="in_progress",
+            remark=HOSTILE,
+            progress=40,
+            evidence_url="https://a.nl/voortgang",
+        )
+        ReminderSent.objects.create(
+            measure=first,
+            kind="due_soon",
+            due_date=first.due_date,
+            recipient=coordinator.email,
+        )
+        risk_accept(
+            access=self.access(EXEC),
+            actor=executive,
+            norm=self.norm("BV.01"),
+            reason=HOSTILE,
+            review_date=timezone.localdate() + datetime.timedelta(days=90),
+        )
+        assessment_submit(access=access, actor=coordinator, assessment=self.assessment)
+        assessment_approve(access=self.access(EXEC), actor=executive, assessment=self.assessment)
+        self.version = plan_approve(access=self.access(EXEC), actor=executive, note=HOSTILE)
+        self.reopened = assessment_reopen(
+            access=self.access(EXEC), actor=executive, assessment=self.assessment, reason=HOSTILE
+        )
+
+        # Annual-report paragraphs: an approved one and a draft.
+        AnnualReport.objects.create(
+            board=self.board,
+            year=2025,
+            text=HOSTILE,
+            generated_text="Gegenereerd.",
+            status=AnnualReportStatus.APPROVED,
+            created_by=coordinator,
+            approved_by=executive,
+            approved_at=timezone.now(),
+        )
+        AnnualReport.objects.create(
+            board=self.board,
+            year=2026,
+            text=HOSTILE,
+            generated_text=HOSTILE,
+            created_by=coordinator,
+        )
+
+
+@pytest.fixture
+def export_world(db):
+    return ExportWorld()
+
+
+def text_of(document):
+    return dump_board_document(document)
+
+
+def without_trail(document):
+    return {key: value for key, value in document.items() if key != "audit_trail"}
+
+
+def as_new_board(document, bg_number="42999"):
+    """The same document for a board this installation does not have yet."""
+    moved = copy.deepcopy(document)
+    moved["board"]["bg_number"] = bg_number
+    moved["schools"] = [{**school, "brin": "99ZZ"} for school in moved["schools"]]
+    return moved
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Board,
+            User,
+            Group,
+            Membership,
+            SelfAssessment,
+            NormScore,
+            Evidence,
+            Measure,
+            PlanVersion,
+            AnnualReport,
+            AuditEvent,
+        )
+    }
+
+
+def stored_files(settings):
+    root = settings.EVIDENCE_ROOT
+    return sorted(str(path) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def refusal(document):
+    with pytest.raises(BoardFileError) as caught:
+        board_import(document=document, filename="board.json", actor_email="test")
+    return caught.value
+
+
+# --- the round trip -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_import_into_a_fresh_database_and_export_again_gives_the_same_document():
+    world = ExportWorld()
+    first = json.loads(text_of(board_document(board=world.board)))
+
+    call_command("flush", interactive=False)
+    assert not Board.objects.exists()
+    import_document(framework_doc())
+    result = board_import(document=first, actor_email="manage.py import_board")
+
+    second = board_document(board=result.board)
+    assert text_of(without_trail(second)) == text_of(without_trail(first))
+    assert sorted(result.created_people) == [person["email"] for person in first["people"]]
+    assert list(audit_verify()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_imported_trail_continues_the_source_chain_and_names_its_last_hash():
+    world = ExportWorld()
+    first = board_document(board=world.board)
+    call_command("flush", interactive=False)
+    import_document(framework_doc())
+    board = board_import(document=json.loads(text_of(first)), actor_email="importer").board
+
+    source = first["audit_trail"]["events"]
+    trail = board_document(board=board)["audit_trail"]
+    assert trail["chain"] == board_chain(board.pk)
+    portable = ["sequence", "created_at", "actor_email", "action", "object_type", "object_id"]
+    portable += ["object_repr", "changes"]
+    assert [{key: event[key] for key in portable} for event in trail["events"][:-1]] == [
+        {key: event[key] for key in portable} for event in source
+    ]
+    imported = trail["events"][-1]
+    assert imported["action"] == AuditAction.CREATE
+    assert imported["actor_email"] == "importer"
+    assert imported["changes"]["imported_from"][1] == {
+        "chain": first["audit_trail"]["chain"],
+        "events": len(source),
+        "last_hash": source[-1]["hash"],
+        "schema_version": 1,
+    }
+    assert list(audit_verify()) == []
+
+
+def test_every_text_field_comes_back_literally(export_world):
+    document = board_document(board=export_world.board)
+    imported = board_import(document=as_new_board(document), actor_email="test").board
+
+    again = board_document(board=imported)
+    evaluation = again["evaluations"][0]
+    plan = again["plan"]
+    texts = [
+        again["board"]["name"].removeprefix("Stichting "),
+        again["schools"][0]["name"],
+        again["groups"][0]["description"],
+        next(p["full_name"] for p in again["people"] if p["email"] == "coordinator@a.example.nl"),
+        evaluation["scores"][0]["explanation"],
+        next(s["not_applicable_reason"] for s in evaluation["scores"] if s["norm"] == "GO.02"),
+        evaluation["scores"][0]["evidence"][0]["original_name"].removesuffix(".pdf"),
+        evaluation["scores"][0]["evidence"][1]["title"],
+        again["evaluations"][1]["reopen_reason"],
+        plan["measures"][0]["title"],
+        plan["measures"][0]["description"],
+        plan["measures"][0]["updates"][0]["remark"],
+        plan["risk_acceptances"][0]["reason"],
+        plan["versions"][0]["note"],
+        plan["versions"][0]["snapshot"]["measures"][0]["title"],
+        again["annual_reports"][0]["text"],
+    ]
+    assert texts == [HOSTILE] * len(texts)
+    # The file keeps control characters escaped and everything else as written.
+    text = text_of(again)
+    assert "<script>alert('x')</script>" in text
+    assert "\\u0001\\u0007\\u001b" in text
+    assert "\u202e\u05e9\u05dc\u05d5\u05dd\u200f 🙂👩\u200d💻" in text
+    assert json.loads(text) == again
+
+
+def test_the_export_is_deterministic_and_free_of_database_ids(export_world):
+    first = text_of(board_document(board=export_world.board))
+    assert text_of(board_document(board=export_world.board)) == first
+    document = json.loads(first)
+    assert [p["email"] for p in document["people"]] == sorted(
+        p["email"] for p in document["people"]
+    )
+    assert [m["id"] for m in document["plan"]["measures"]] == [1, 2]
+    snapshot = document["plan"]["versions"][0]["snapshot"]
+    assert sorted(m["id"] for m in snapshot["measures"]) == [1, 2]
+    assert all(set(gap["covered_by"]) <= {1, 2} for gap in snapshot["gaps"])
+
+
+def test_frozen_states_and_timestamps_are_restored_as_they_were(export_world):
+    document = board_document(board=export_world.board)
+    board = board_import(document=as_new_board(document), actor_email="test").board
+
+    approved = SelfAssessment.objects.get(board=board, version=1)
+    original = export_world.assessment
+    original.refresh_from_db()
+    assert approved.status == AssessmentStatus.APPROVED
+    assert (approved.created_at, approved.approved_at) == (
+        original.created_at,
+        original.approved_at,
+    )
+    reopened = SelfAssessment.objects.get(board=board, version=2)
+    assert reopened.started_from == approved
+    assert reopened.status == AssessmentStatus.DRAFT
+    score = approved.scores.select_related("assessment").get(norm__code="GO.01")
+    score.explanation = "changed"
+    with pytest.raises(FrozenError):
+        score.save()
+
+    version = PlanVersion.objects.get(board=board)
+    assert version.approved_at == export_world.version.approved_at
+    assert version.assessment == approved
+    with pytest.raises(ValueError, match="never changes"):
+        version.save()
+    paragraph = AnnualReport.objects.get(board=board, year=2025)
+    with pytest.raises(ApprovedError):
+        paragraph.save()
+    update = MeasureUpdate.objects.get(measure__board=board)
+    assert (
+        update.created_at == MeasureUpdate.objects.get(measure__board=export_world.board).created_at
+    )
+    assert RiskAcceptance.objects.get(board=board).accepted_at == (
+        RiskAcceptance.objects.get(board=export_world.board).accepted_at
+    )
+
+
+def test_people_are_reused_by_email_and_missing_ones_created_without_a_password(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["people"].append({"email": "Nieuw.Lid@B.example.nl", "full_name": "Nieuw Lid"})
+    document["members"].append(
+        {
+            "email": "Nieuw.Lid@B.example.nl",
+            "role": "contributor",
+            "is_active": True,
+            "created_at": "2026-01-02T03:04:05+00:00",
+            "ends_on": None,
+        }
+    )
+    users = User.objects.count()
+
+    result = board_import(document=document, actor_email="test")
+
+    assert result.created_people == ["nieuw.lid@b.example.nl"]
+    assert User.objects.count() == users + 1
+    created = User.objects.get(email="nieuw.lid@b.example.nl")
+    assert not created.has_usable_password()
+    coordinator = export_world.people[COORD]
+    assert Membership.objects.get(board=result.board, role=COORD).user == coordinator
+    assert coordinator.has_usable_password()
+
+
+def test_an_existing_group_is_joined_as_it_is(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["groups"][0]["description"] = "Another description"
+    board = board_import(document=document, actor_email="test").board
+    membership = GroupMembership.objects.select_related("group").get(board=board)
+    assert membership.group.description == HOSTILE
+    assert Group.objects.count() == 1
+
+
+def test_evidence_files_are_stored_again_and_shared_by_their_copies(export_world, settings):
+    document = as_new_board(board_document(board=export_world.board))
+    before = set(stored_files(settings))
+    board = board_import(document=document, actor_email="test").board
+
+    assert len(set(stored_files(settings)) - before) == 2  # beleid.pdf and the removed oud.pdf
+    files = Evidence.objects.filter(board=board, kind="file", sha256=export_world.file.sha256)
+    assert files.count() == 2  # the approved version's and the reopened draft's copy
+    assert len({item.file.name for item in files}) == 1
+    with files[0].file.open("rb") as handle:
+        assert handle.read() == PDF
+
+
+def test_the_import_is_recorded_and_the_trail_verifies(export_world):
+    board = board_import(
+        document=as_new_board(board_document(board=export_world.board)), actor_email="importer"
+    ).board
+    events = AuditEvent.objects.filter(chain=board_chain(board.pk)).order_by("sequence")
+    assert events.reverse()[0].action == AuditAction.CREATE
+    assert events.count() == AuditEvent.objects.filter(board_id=export_world.board.pk).count() + 1
+    assert list(audit_verify()) == []
+
+
+# --- refusals: nothing is written ----------------------------------------------------------
+
+
+def test_it_refuses_a_board_that_exists(export_world, settings):
+    document = board_document(board=export_world.board)
+    before, files = counts(), stored_files(settings)
+    error = refusal(document)
+    assert "board.json: board.bg_number: a board with bevoegd-gezagnummer 41001 already" in str(
+        error
+    )
+    assert "schools[0].brin: BRIN 12AB already belongs" in str(error)
+    assert (counts(), stored_files(settings)) == (before, files)
+
+
+def test_it_refuses_an_unknown_schema_version(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["schema_version"] = 2
+    before = counts()
+    error = refusal(document)
+    assert error.lines() == [
+        (
+            "board.json: schema_version: schema version 2 is not supported; this installation "
+            "reads schema version 1"
+        )
+    ]
+    assert counts() == before
+
+
+def test_it_refuses_a_framework_that_is_not_installed(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    for section in (document["frameworks"], document["evaluations"]):
+        for item in section:
+            item["framework_version"] = "9.9"
+    before = counts()
+    error = refusal(document)
+    assert error.lines()[0] == (
+        "board.json: frameworks[0]: framework test-kader version 9.9 is not installed; "
+        "import it first (manage.py import_framework FILE)"
+    )
+    assert counts() == before
+
+
+def test_it_refuses_evidence_that_does_not_match_its_sha256(export_world, settings):
+    document = as_new_board(board_document(board=export_world.board))
+    document["files"][0]["content"] = "dGFtcGVyZWQ="  # "tampered"
+    before, files = counts(), stored_files(settings)
+    error = refusal(document)
+    assert "board.json: files[0].content: does not match its SHA-256" in str(error)
+    assert (counts(), stored_files(settings)) == (before, files)
+
+
+def test_it_refuses_an_audit_trail_that_was_edited(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["audit_trail"]["events"][1]["actor_email"] = "someone@else.nl"
+    error = refusal(document)
+    assert "audit_trail.events[1]: was changed after it was recorded" in str(error)
+
+
+def test_it_names_every_schema_problem_with_its_place(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    del document["board"]["name"]
+    document["evaluations"][0]["scores"][0]["level"] = 7
+    document["plan"]["measures"][0]["due_date"] = "2026-13-01"
+    document["members"][0]["surprise"] = True
+    before = counts()
+    lines = refusal(document).lines()
+    assert "board.json: board: missing field 'name'" in lines
+    assert "board.json: evaluations[0].scores[0].level: 7 is greater than the maximum of 5" in lines
+    assert "board.json: plan.measures[0].due_date: '2026-13-01' is not a valid date" in lines
+    assert "board.json: members[0]: unknown field 'surprise'" in lines
+    assert counts() == before
+
+
+def test_it_refuses_references_to_people_and_measures_it_does_not_have(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["plan"]["measures"][0]["owner"] = "onbekend@x.nl"
+    document["plan"]["versions"][0]["snapshot"]["measures"][0]["id"] = 99
+    lines = refusal(document).lines()
+    assert "board.json: plan.measures[0].owner: 'onbekend@x.nl' is not listed under people" in lines
+    assert (
+        "board.json: plan.versions[0].snapshot: refers to a measure that is not in the document"
+        in lines
+    )
+
+
+def test_it_refuses_a_file_that_is_not_strict_json(tmp_path):
+    path = tmp_path / "board.json"
+    path.write_text('{"format": "ibp-kompas-board", "format": 1}', encoding="utf-8")
+    with pytest.raises(CommandError, match="appears twice"):
+        call_command("import_board", str(path))
+    path.write_text('{"schema_version": NaN}', encoding="utf-8")
+    with pytest.raises(CommandError, match="NaN is not a JSON number"):
+        call_command("import_board", str(path))
+
+
+# --- the commands --------------------------------------------------------------------------
+
+
+def test_export_board_writes_the_file_and_records_the_export(export_world, tmp_path, capsys):
+    path = tmp_path / "board.json"
+    call_command("export_board", "41001", output=str(path))
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text)["board"]["bg_number"] == "41001"
+    event = AuditEvent.objects.filter(chain=board_chain(export_world.board.pk)).latest("sequence")
+    assert event.action == AuditAction.EXPORT
+    assert event.actor_email == "manage.py export_board"
+    assert len(event.changes["sha256"][1]) == 64
+
+
+def test_export_board_refuses_when_an_evidence_file_is_missing(export_world):
+    export_world.file.file.storage.delete(export_world.file.file.name)
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("export_board", "41001", output="-")
+
+
+def test_export_board_names_an_unknown_board(db):
+    with pytest.raises(CommandError, match="no board with bevoegd-gezagnummer '40000'"):
+        call_command("export_board", "40000")
+
+
+def test_import_board_restores_and_reports(export_world, tmp_path, capsys):
+    path = tmp_path / "board.json"
+    document = as_new_board(board_document(board=export_world.board))
+    path.write_text(text_of(document), encoding="utf-8")
+    call_command("import_board", str(path))
+    assert "Imported Stichting" in capsys.readouterr().out
+    assert Board.objects.filter(bg_number="42999").exists()
+
+
+def test_import_board_lists_the_problems_and_writes_nothing(export_world, tmp_path):
+    path = tmp_path / "board.json"
+    path.write_text(text_of(board_document(board=export_world.board)), encoding="utf-8")
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_board", str(path))
+    assert str(caught.value).startswith("The board was not imported; nothing was written:\n")
+    assert f"{path}: board.bg_number: a board with" in str(caught.value)
+    assert counts() == before
+
+
+def test_the_schema_knows_every_choice_the_models_have():
+    from kompas.assessments.models import AssessmentStatus as Statuses
+    from kompas.boards.models import Province, Sector
+    from kompas.plans.models import MeasureStatus, Priority, ReminderKind
+    from kompas.reports.board_check import SCHEMA_PATH
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    definitions = schema["$defs"]
+    assert definitions["role"]["enum"] == BoardRole.values
+    assert definitions["measure_status"]["enum"] == MeasureStatus.values
+    assert schema["properties"]["sectors"]["items"]["enum"] == Sector.values
+    assert schema["properties"]["board"]["properties"]["region"]["enum"] == ["", *Province.values]
+    assert schema["$defs"]["measure"]["properties"]["priority"]["enum"] == Priority.values
+    reminder = definitions["measure"]["properties"]["reminders"]["items"]
+    assert reminder["properties"]["kind"]["enum"] == ReminderKind.values
+    evaluation = schema["properties"]["evaluations"]["items"]
+    assert evaluation["properties"]["status"]["enum"] == Statuses.values
+    report = schema["properties"]["annual_reports"]["items"]
+    assert report["properties"]["status"]["enum"] == AnnualReportStatus.values
