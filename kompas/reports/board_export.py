@@ -1,10 +1,11 @@
 """A board's complete data as one JSON document, re-importable elsewhere (docs/board-export.md).
 
 The document is deterministic: every list has a stable sort key, free-form JSON (audit changes,
-plan snapshots) has its keys sorted, and nothing installation-specific appears except where the
-audit trail's hashes need it. People are named by e-mail address, frameworks by slug and
-version, norms by code, evaluations by framework, period and version, and measures by an id
-that is local to the document. Evidence files travel inside it, base64, once per SHA-256.
+plan snapshots) has its keys sorted, and nothing installation-specific appears: no database ids,
+no hashes of this installation's audit chain. People are named by e-mail address, frameworks by
+slug and version, norms by code, evaluations by framework, period and version, and measures by
+an id that is local to the document. Evidence files travel inside it, base64, once per SHA-256;
+the audit trail carries the SHA-256 of its own events, so an edited trail is refused on import.
 """
 
 import base64
@@ -34,7 +35,7 @@ from kompas.plans.services import SNAPSHOT_SCHEMA
 from kompas.reports.models import AnnualReport
 
 FORMAT = "ibp-kompas-board"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class BoardExportError(Exception):
@@ -499,25 +500,24 @@ def _annual_reports(board: Board, people: _People) -> list[dict[str, Any]]:
 
 
 def _audit_trail(board: Board) -> dict[str, Any]:
-    key = board_chain(board.pk)
-    return {
-        "chain": key,
-        "events": [
-            {
-                "sequence": event.sequence,
-                # The exact text the hash covers (see kompas.audit.services.event_hash).
-                "created_at": event.created_at.isoformat(),
-                "board_id": event.board_id,
-                "actor_id": event.actor_id,
-                "actor_email": event.actor_email,
-                "action": event.action,
-                "object_type": event.object_type,
-                "object_id": event.object_id,
-                "object_repr": event.object_repr,
-                "changes": canonical(event.changes),
-                "prev_hash": event.prev_hash,
-                "hash": event.hash,
-            }
-            for event in AuditEvent.objects.filter(chain=key).order_by("sequence")
-        ],
-    }
+    # Only what happened, not where: the chain key, board, actor and object ids and the hashes
+    # belong to this installation, and the importing one records the events under its own.
+    events = [
+        {
+            "sequence": event.sequence,
+            "created_at": moment(event.created_at),
+            "actor_email": event.actor_email,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_repr": event.object_repr,
+            "changes": canonical(event.changes),
+        }
+        for event in AuditEvent.objects.filter(chain=board_chain(board.pk)).order_by("sequence")
+    ]
+    return {"sha256": trail_digest(events), "events": events}
+
+
+def trail_digest(events: Any) -> str:
+    """The SHA-256 of the exported events as canonical JSON (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(events, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -2,7 +2,7 @@
 
 The whole document is checked first (JSON Schema, then the rules a schema cannot express, then
 against this installation: the board is new, the frameworks are installed, every evidence file
-matches its SHA-256, the audit trail's chain holds); only then is anything written, in one
+matches its SHA-256, the audit trail matches its SHA-256); only then is anything written, in one
 transaction. Frozen things (approved evaluations, plan versions, approved annual paragraphs) are
 created as they were; the model guards refuse changes, never creation, and timestamps that
 Django fills in on creation are put back in the same transaction.
@@ -80,21 +80,23 @@ def board_import(*, document: Any, filename: str = "document", actor_email: str)
         with transaction.atomic():
             writer = _Writer(document, context, stored)
             board = writer.write()
-            _replay_audit_trail(document["audit_trail"], board, writer.people)
-            trail = document["audit_trail"]["events"]
+            trail = document["audit_trail"]
+            _replay_audit_trail(trail, board, writer.people, filename)
+            # On the platform chain, so the board's chain is exactly the replayed trail and
+            # exporting it again gives the same document.
             audit_record(
                 action=AuditAction.CREATE,
                 actor_email=actor_email,
-                board_id=board.pk,
                 obj=board,
                 changes={
                     "imported_from": [
                         None,
                         {
+                            "file": filename,
+                            "bg_number": board.bg_number,
                             "schema_version": document["schema_version"],
-                            "chain": document["audit_trail"]["chain"],
-                            "events": len(trail),
-                            "last_hash": trail[-1]["hash"] if trail else "",
+                            "audit_trail_sha256": trail["sha256"],
+                            "audit_trail_events": len(trail["events"]),
                         },
                     ]
                 },
@@ -482,15 +484,23 @@ class _Writer:
         )
 
 
-def _replay_audit_trail(trail: dict[str, Any], board: Board, people: dict[str, Any]) -> None:
-    """The source chain's events, in order, at the start of the board's chain here.
+def _replay_audit_trail(
+    trail: dict[str, Any], board: Board, people: dict[str, Any], filename: str
+) -> None:
+    """The document's events, in order, as the board's chain here.
 
-    Each keeps its time, actor e-mail, action, object and changes; the chain, board id, actor id
-    and hashes are this installation's, so verify_audit checks them like any other event. The
-    import event that follows names the source chain's last hash.
+    Each keeps its sequence, time, actor e-mail, action, object type and description and
+    changes; the chain, board id, actor id and hashes are this installation's, so verify_audit
+    checks them like any other event. Object ids were the source installation's and stay empty.
     """
     key = board_chain(board.pk)
     head, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
+    if head.last_sequence:
+        # A new board's chain is empty unless a deleted board's id was given out again.
+        raise BoardFileError(
+            filename,
+            [Problem(("audit_trail",), f"the audit chain {key} here already has events")],
+        )
     for item in trail["events"]:
         actor = people.get(item["actor_email"].lower())
         event = AuditEvent(
@@ -502,7 +512,6 @@ def _replay_audit_trail(trail: dict[str, Any], board: Board, people: dict[str, A
             actor_email=item["actor_email"],
             action=item["action"],
             object_type=item["object_type"],
-            object_id=item["object_id"],
             object_repr=item["object_repr"],
             changes=item["changes"],
             prev_hash=head.last_hash,

@@ -17,7 +17,7 @@ from kompas.assessments.models import (
     SelfAssessment,
 )
 from kompas.assessments.services import assessment_approve, assessment_reopen, assessment_submit
-from kompas.audit.models import AuditAction, AuditEvent, board_chain
+from kompas.audit.models import PLATFORM_CHAIN, AuditAction, AuditEvent, board_chain
 from kompas.audit.services import audit_verify
 from kompas.boards.models import Board, BoardSector, Group, GroupMembership, Membership, School
 from kompas.boards.roles import BoardRole
@@ -27,7 +27,7 @@ from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import Measure, MeasureUpdate, PlanVersion, ReminderSent, RiskAcceptance
 from kompas.plans.services import measure_progress, plan_approve, plan_set_deadline, risk_accept
 from kompas.plans.tests.conftest import PlanWorld
-from kompas.reports.board_export import board_document, dump_board_document
+from kompas.reports.board_export import board_document, dump_board_document, trail_digest
 from kompas.reports.board_import import BoardFileError, board_import
 from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
 
@@ -160,10 +160,6 @@ def text_of(document):
     return dump_board_document(document)
 
 
-def without_trail(document):
-    return {key: value for key, value in document.items() if key != "audit_trail"}
-
-
 def as_new_board(document, bg_number="42999"):
     """The same document for a board this installation does not have yet."""
     moved = copy.deepcopy(document)
@@ -208,44 +204,52 @@ def refusal(document):
 @pytest.mark.django_db(transaction=True)
 def test_export_import_into_a_fresh_database_and_export_again_gives_the_same_document():
     world = ExportWorld()
-    first = json.loads(text_of(board_document(board=world.board)))
+    text = text_of(board_document(board=world.board))
+    first = json.loads(text)
+    assert first["audit_trail"]["events"]  # the world's services recorded what they did
 
     call_command("flush", interactive=False)
     assert not Board.objects.exists()
     import_document(framework_doc())
     result = board_import(document=first, actor_email="manage.py import_board")
 
-    second = board_document(board=result.board)
-    assert text_of(without_trail(second)) == text_of(without_trail(first))
+    assert text_of(board_document(board=result.board)) == text
     assert sorted(result.created_people) == [person["email"] for person in first["people"]]
     assert list(audit_verify()) == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_imported_trail_continues_the_source_chain_and_names_its_last_hash():
+def test_the_import_is_recorded_on_the_platform_chain_with_the_file_and_the_trails_digest():
     world = ExportWorld()
     first = board_document(board=world.board)
     call_command("flush", interactive=False)
     import_document(framework_doc())
-    board = board_import(document=json.loads(text_of(first)), actor_email="importer").board
+    board = board_import(
+        document=json.loads(text_of(first)), filename="stichting.json", actor_email="importer"
+    ).board
 
-    source = first["audit_trail"]["events"]
-    trail = board_document(board=board)["audit_trail"]
-    assert trail["chain"] == board_chain(board.pk)
-    portable = ["sequence", "created_at", "actor_email", "action", "object_type", "object_id"]
-    portable += ["object_repr", "changes"]
-    assert [{key: event[key] for key in portable} for event in trail["events"][:-1]] == [
-        {key: event[key] for key in portable} for event in source
+    replayed = AuditEvent.objects.filter(chain=board_chain(board.pk)).order_by("sequence")
+    assert [event.action for event in replayed] == [
+        event["action"] for event in first["audit_trail"]["events"]
     ]
-    imported = trail["events"][-1]
-    assert imported["action"] == AuditAction.CREATE
-    assert imported["actor_email"] == "importer"
-    assert imported["changes"]["imported_from"][1] == {
-        "chain": first["audit_trail"]["chain"],
-        "events": len(source),
-        "last_hash": source[-1]["hash"],
-        "schema_version": 1,
-    }
+    assert {event.board_id for event in replayed} == {board.pk}
+    imported = AuditEvent.objects.filter(chain=PLATFORM_CHAIN).latest("sequence")
+    assert (imported.action, imported.actor_email, imported.board_id) == (
+        AuditAction.CREATE,
+        "importer",
+        None,
+    )
+    assert (imported.object_type, imported.object_id) == ("boards.board", str(board.pk))
+    assert imported.changes["imported_from"] == [
+        None,
+        {
+            "file": "stichting.json",
+            "bg_number": "41001",
+            "schema_version": 2,
+            "audit_trail_sha256": first["audit_trail"]["sha256"],
+            "audit_trail_events": len(first["audit_trail"]["events"]),
+        },
+    ]
     assert list(audit_verify()) == []
 
 
@@ -287,6 +291,20 @@ def test_the_export_is_deterministic_and_free_of_database_ids(export_world):
     first = text_of(board_document(board=export_world.board))
     assert text_of(board_document(board=export_world.board)) == first
     document = json.loads(first)
+    trail = document["audit_trail"]
+    assert [event["sequence"] for event in trail["events"]] == list(
+        range(1, len(trail["events"]) + 1)
+    )
+    assert {key for event in trail["events"] for key in event} == {
+        "sequence",
+        "created_at",
+        "actor_email",
+        "action",
+        "object_type",
+        "object_repr",
+        "changes",
+    }
+    assert trail["sha256"] == trail_digest(trail["events"])
     assert [p["email"] for p in document["people"]] == sorted(
         p["email"] for p in document["people"]
     )
@@ -380,13 +398,14 @@ def test_evidence_files_are_stored_again_and_shared_by_their_copies(export_world
         assert handle.read() == PDF
 
 
-def test_the_import_is_recorded_and_the_trail_verifies(export_world):
-    board = board_import(
-        document=as_new_board(board_document(board=export_world.board)), actor_email="importer"
-    ).board
-    events = AuditEvent.objects.filter(chain=board_chain(board.pk)).order_by("sequence")
-    assert events.reverse()[0].action == AuditAction.CREATE
-    assert events.count() == AuditEvent.objects.filter(board_id=export_world.board.pk).count() + 1
+def test_the_boards_chain_is_exactly_the_replayed_trail_and_verifies(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    board = board_import(document=document, actor_email="importer").board
+
+    source = AuditEvent.objects.filter(chain=board_chain(export_world.board.pk))
+    replayed = AuditEvent.objects.filter(chain=board_chain(board.pk))
+    assert replayed.count() == source.count() == len(document["audit_trail"]["events"])
+    assert board_document(board=board)["audit_trail"] == document["audit_trail"]
     assert list(audit_verify()) == []
 
 
@@ -406,16 +425,27 @@ def test_it_refuses_a_board_that_exists(export_world, settings):
 
 def test_it_refuses_an_unknown_schema_version(export_world):
     document = as_new_board(board_document(board=export_world.board))
-    document["schema_version"] = 2
+    document["schema_version"] = 3
     before = counts()
     error = refusal(document)
     assert error.lines() == [
         (
-            "board.json: schema_version: schema version 2 is not supported; this installation "
-            "reads schema version 1"
+            "board.json: schema_version: schema version 3 is not supported; this installation "
+            "reads schema version 2"
         )
     ]
     assert counts() == before
+
+
+def test_it_refuses_schema_version_1_and_asks_for_a_new_export(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["schema_version"] = 1
+    assert refusal(document).lines() == [
+        (
+            "board.json: schema_version: schema version 1 is not supported; this installation "
+            "reads schema version 2; export the board again"
+        )
+    ]
 
 
 def test_it_refuses_a_framework_that_is_not_installed(export_world):
@@ -441,11 +471,27 @@ def test_it_refuses_evidence_that_does_not_match_its_sha256(export_world, settin
     assert (counts(), stored_files(settings)) == (before, files)
 
 
-def test_it_refuses_an_audit_trail_that_was_edited(export_world):
+def test_it_refuses_an_audit_trail_that_was_edited_and_writes_nothing(export_world, settings):
     document = as_new_board(board_document(board=export_world.board))
     document["audit_trail"]["events"][1]["actor_email"] = "someone@else.nl"
-    error = refusal(document)
-    assert "audit_trail.events[1]: was changed after it was recorded" in str(error)
+    before, files = counts(), stored_files(settings)
+    assert refusal(document).lines() == [
+        (
+            "board.json: audit_trail.sha256: does not match the events: the audit trail was "
+            "changed after it was exported"
+        )
+    ]
+    assert (counts(), stored_files(settings)) == (before, files)
+
+
+def test_it_refuses_a_trail_with_a_missing_event_even_with_a_matching_digest(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    trail = document["audit_trail"]
+    del trail["events"][1]
+    trail["sha256"] = trail_digest(trail["events"])
+    assert refusal(document).lines() == [
+        "board.json: audit_trail.events[1].sequence: expected #2: an event is missing"
+    ]
 
 
 def test_it_names_every_schema_problem_with_its_place(export_world):
