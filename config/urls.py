@@ -20,5 +20,6 @@ urlpatterns = [
     path("boards/", include("kompas.plans.urls")),
     path("boards/", include("kompas.reports.urls")),
     path("platform/", include("kompas.boards.platform_urls")),
+    path("", include("kompas.monitoring.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -20,6 +20,8 @@ from kompas.boards.roles import Action, BoardRole, SectorRole, may
 from kompas.boards.services import invitation_create
 from kompas.frameworks.tests.builders import framework_doc
 from kompas.frameworks.tests.conftest import import_document
+from kompas.monitoring.models import Consent, Submission
+from kompas.monitoring.services import round_open
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept
 from kompas.reports.annual_services import annual_report_approve, annual_report_draft
@@ -114,6 +116,11 @@ ACCESS = {
     "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:user_deactivate": Sector((SectorRole.PLATFORM_ADMIN,), post_only=True),
     "platform:auth_events": Sector((SectorRole.PLATFORM_ADMIN,)),
+    "monitoring:board_rounds": OnBoard(Action.VIEW),
+    "monitoring:submit": OnBoard(Action.APPROVE, post_only=True),
+    "monitoring:consent_withdraw": OnBoard(Action.APPROVE, post_only=True),
+    "monitoring:rounds": Sector((SectorRole.PROGRAMME_ANALYST,)),
+    "monitoring:round": Sector((SectorRole.PROGRAMME_ANALYST,)),
 }
 # Third-party URL sets with their own access rules: sign-in and account self-service
 # (django-allauth, under accounts/) and Django's admin (staff only).
@@ -213,6 +220,7 @@ def world(db, settings, tmp_path):
             "evidence_id": evidence.pk,
             **plan,
             "annual_id": annual.pk,
+            **monitoring_world(boards["a"], members, sector, assessment),
         },
     }
 
@@ -258,6 +266,36 @@ def plan_world(board, members, version):
         "risk_id": risk.pk,
         "number": 1,
     }
+
+
+def monitoring_world(board, members, sector, assessment):
+    """An open round and a submission of board A with one consent, to withdraw."""
+    round_ = round_open(
+        actor=sector[SectorRole.PROGRAMME_ANALYST],
+        name="Meetronde 2026",
+        framework_version=assessment.framework_version,
+        period="2026",
+        sectors=["PO"],
+    )
+    executive = members["a", BoardRole.EXECUTIVE]
+    # Made directly: the evaluation stays a draft for the assessment URLs above.
+    submission = Submission.objects.create(
+        round=round_,
+        board=board,
+        assessment=assessment,
+        submitted_by=executive,
+        sectors=["PO"],
+        size_class="small",
+        signature="all=|size=small",
+        has_approved_plan=False,
+        open_gaps=0,
+        overdue_measures=0,
+        projection="on_track",
+    )
+    consent = Consent.objects.create(
+        submission=submission, audience="support", granted_by=executive
+    )
+    return {"round_id": round_.pk, "consent_id": consent.pk}
 
 
 def url_for(name, pattern, kwargs):

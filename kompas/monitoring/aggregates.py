@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from kompas.frameworks.models import Norm
@@ -86,6 +86,8 @@ def _median(counts: dict[int, int]) -> Decimal | None:
 @transaction.atomic
 def round_aggregate(*, round_: MonitoringRound) -> Publication:
     """Recompute every figure of the round and store it, suppressed cells marked as such."""
+    # One recomputation per round at a time: a second waits, then recomputes with everything.
+    MonitoringRound.objects.select_for_update().filter(pk=round_.pk).first()
     norms = list(
         Norm.objects.filter(framework_version=round_.framework_version).select_related(
             "domain__part"
@@ -106,22 +108,23 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
         .values_list("cut", "value")
         .annotate(count=Count("id"))
     }
+    # One pass over scores x cells: the distribution per cell and norm, with at-target split
+    # out, gives the shares here and the domain and part levels below (no second pass).
     counts: dict[tuple[Cell, str], dict[str, int]] = defaultdict(dict)
-    for cut, value, code, level, not_applicable, count in (
-        scores.values_list(*by_cell, "norm__code", "level", "not_applicable")
+    shares: dict[tuple[Cell, str], tuple[int, int]] = {}
+    for cut, value, code, level, not_applicable, at_target, count in (
+        scores.values_list(*by_cell, "norm__code", "level", "not_applicable", "at_target")
         .annotate(count=Count("id"))
         .order_by()
     ):
-        counts[Cell(cut, value), code][value_of(level=level, not_applicable=not_applicable)] = count
-    shares = {
-        (Cell(cut, value), code): (reached, applicable)
-        for cut, value, code, reached, applicable in scores.values_list(*by_cell, "norm__code")
-        .annotate(
-            reached=Count("id", filter=Q(at_target=True)),
-            applicable=Count("id", filter=Q(not_applicable=False)),
+        key = Cell(cut, value), code
+        shown_value = value_of(level=level, not_applicable=not_applicable)
+        counts[key][shown_value] = counts[key].get(shown_value, 0) + count
+        reached, applicable = shares.get(key, (0, 0))
+        shares[key] = (
+            reached + (count if at_target else 0),
+            applicable + (0 if not_applicable else count),
         )
-        .order_by()
-    }
     figures = []
     for cell in sorted(cells):
         for norm in norms:
@@ -146,7 +149,9 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
                     ),
                 )
             )
-    figures += _group_figures(round_, norms, publication, cells, boards)
+    figures += _group_figures(
+        round_, norms, publication=publication, cells=cells, boards=boards, counts=counts
+    )
     RoundFigure.objects.filter(round=round_).delete()
     RoundFigure.objects.bulk_create(figures)
     MonitoringRound.objects.filter(pk=round_.pk).update(aggregated_at=timezone.now())
@@ -156,36 +161,37 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
 def _group_figures(
     round_: MonitoringRound,
     norms: list[Norm],
+    *,
     publication: Publication,
     cells: set[Cell],
     boards: dict[Cell, int],
+    counts: dict[tuple[Cell, str], dict[str, int]],
 ) -> list[RoundFigure]:
-    """Mean and median of the assessed levels per domain and per part, where rule 4 allows."""
+    """Mean and median of the assessed levels per domain and per part, where rule 4 allows.
+
+    Summed from the per-norm distributions already counted: no query of its own.
+    """
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for norm in norms:
         members["domain", norm.domain.code].append(norm.code)
         members["part", norm.domain.part.code].append(norm.code)
-    assessed = SubmittedScore.objects.filter(
-        submission__round=round_, not_applicable=False, level__isnull=False
-    )
-    by_cell = "submission__cells__cut", "submission__cells__value"
-    levels: dict[tuple[Cell, str, str], dict[int, int]] = defaultdict(dict)
-    means: dict[tuple[Cell, str, str], Decimal] = {}
-    for subject, field in (("domain", "norm__domain__code"), ("part", "norm__domain__part__code")):
-        for cut, value, code, level, count in (
-            assessed.values_list(*by_cell, field, "level").annotate(count=Count("id")).order_by()
-        ):
-            levels[Cell(cut, value), subject, code][level] = count
-        for cut, value, code, mean in (
-            assessed.values_list(*by_cell, field).annotate(mean=Avg("level")).order_by()
-        ):
-            means[Cell(cut, value), subject, code] = Decimal(str(mean)).quantize(
-                ONE_PLACE, rounding=ROUND_HALF_UP
-            )
     figures = []
     for cell in sorted(cells):
         for (subject, code), codes in members.items():
             shown = publication.shows_all(cell, codes)
+            levels: dict[int, int] = defaultdict(int)
+            for norm_code in codes:
+                for found, count in counts.get((cell, norm_code), {}).items():
+                    if found.isdigit():
+                        levels[int(found)] += count
+            assessed = sum(levels.values())
+            mean = (
+                (
+                    Decimal(sum(level * count for level, count in levels.items())) / assessed
+                ).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+                if assessed
+                else None
+            )
             figures.append(
                 RoundFigure(
                     round=round_,
@@ -195,8 +201,8 @@ def _group_figures(
                     code=code,
                     suppressed=not shown,
                     boards=boards.get(cell) if shown else None,
-                    mean=means.get((cell, subject, code)) if shown else None,
-                    median=_median(levels.get((cell, subject, code), {})) if shown else None,
+                    mean=mean if shown else None,
+                    median=_median(levels) if shown else None,
                 )
             )
     return figures

@@ -74,7 +74,8 @@ def round_open(
     return round_
 
 
-def _cells(board: Board, sectors: list[str]) -> list[tuple[str, str]]:
+def board_cells(board: Board, sectors: list[str]) -> list[tuple[str, str]]:
+    """The predefined cells a board falls in, as (cut, value), sorted: its signature."""
     cells = [("all", ""), ("size", size_class(board.pupil_count))]
     cells += [("sector", sector) for sector in sectors]
     if board.region:
@@ -109,7 +110,7 @@ def submission_create(
         raise ValidationError(_("Choose whom to share with from the list."))
     check = plan_check(board=board)
     today = timezone.localdate()
-    cells = _cells(board, sectors)
+    cells = board_cells(board, sectors)
     with transaction.atomic():
         if Submission.objects.filter(round=round_, board=board).exists():
             raise ValidationError(_("Your board has already submitted to this round."))

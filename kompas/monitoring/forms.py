@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompas.monitoring.models import Audience
+from kompas.monitoring.services import SECTOR_CODES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SubmissionForm(forms.Form):
+    """The executive's choice of audiences; sharing by name with none of them is the default."""
+
+    share_with = forms.MultipleChoiceField(
+        label=_("Share our results by name with"),
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    period = forms.CharField(
+        label=_("Period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026")
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"),
+        choices=[(code, code) for code in SECTOR_CODES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    closes_on = forms.DateField(label=_("Closes on (optional)"), widget=DATE, required=False)

@@ -1,0 +1,293 @@
+"""Monitoring pages: a board submits to open rounds; the programme analyst opens rounds and reads
+their figures, which come from RoundFigure rows only (disclosure control already applied)."""
+
+import logging
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.boards.access import BoardAccess, board_view, sector_view
+from kompas.boards.models import Province
+from kompas.boards.roles import Action, SectorRole
+from kompas.core.forms import add_validation_errors, error_text
+from kompas.frameworks.models import Domain, FrameworkVersion, Norm
+from kompas.monitoring import services
+from kompas.monitoring.aggregates import round_aggregate
+from kompas.monitoring.forms import RoundForm, SubmissionForm
+from kompas.monitoring.models import (
+    Consent,
+    MonitoringRound,
+    RoundFigure,
+    RoundStatus,
+    SizeClass,
+    Submission,
+)
+
+logger = logging.getLogger(__name__)
+
+# The framework the programme monitors; a round uses its latest imported version.
+PROGRAMME_FRAMEWORK = "normenkader-ibp-fo"
+CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
+
+analyst_only = sector_view(SectorRole.PROGRAMME_ANALYST)
+
+
+# Board side --------------------------------------------------------------------------------
+
+
+@dataclass
+class OpenRound:
+    round: MonitoringRound
+    submitted: bool
+    assessment: SelfAssessment | None
+    form: SubmissionForm | None
+
+
+def _approved_assessments(board_id: int, version_ids: set[int]) -> dict[int, SelfAssessment]:
+    """Per framework version, the board's latest approved self-evaluation."""
+    latest: dict[int, SelfAssessment] = {}
+    for assessment in SelfAssessment.objects.filter(
+        board_id=board_id, status=AssessmentStatus.APPROVED, framework_version_id__in=version_ids
+    ).order_by("-period", "-version"):
+        latest.setdefault(assessment.framework_version_id, assessment)
+    return latest
+
+
+def _form_prefix(round_: MonitoringRound) -> str:
+    return f"round-{round_.pk}"
+
+
+@login_required
+@board_view(Action.VIEW)
+@require_safe
+def board_rounds(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+    board = access.board
+    sectors = set(board.sectors.values_list("sector", flat=True))
+    submissions = list(
+        Submission.objects.filter(board=board)
+        .select_related("round", "assessment")
+        .prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("granted_by", "withdrawn_by"),
+            )
+        )
+        .order_by("-submitted_at")
+    )
+    submitted = {submission.round_id for submission in submissions}
+    # A handful of open rounds at a time: their sectors are compared here rather than with a
+    # JSON lookup that SQLite lacks.
+    rounds = [
+        round_
+        for round_ in MonitoringRound.objects.filter(status=RoundStatus.OPEN).select_related(
+            "framework_version__framework"
+        )
+        if sectors & set(round_.sectors)
+    ]
+    can_submit = access.may(Action.APPROVE)
+    approved = _approved_assessments(
+        board.pk, {round_.framework_version_id for round_ in rounds if round_.pk not in submitted}
+    )
+    open_rounds = [
+        OpenRound(
+            round=round_,
+            submitted=round_.pk in submitted,
+            assessment=approved.get(round_.framework_version_id),
+            form=SubmissionForm(prefix=_form_prefix(round_)) if can_submit else None,
+        )
+        for round_ in rounds
+    ]
+    return render(
+        request,
+        "monitoring/board_rounds.html",
+        {
+            "access": access,
+            "board": board,
+            "open_rounds": open_rounds,
+            "submissions": submissions,
+            "can_submit": can_submit,
+        },
+    )
+
+
+def _recompute(round_: MonitoringRound) -> None:
+    # The submission is stored by now; a failed recomputation must not make the board believe
+    # it was lost (and submit again), so it is logged and the next submission retries it.
+    try:
+        round_aggregate(round_=round_)
+    except Exception:
+        logger.exception("Recomputing the figures of round %s failed.", round_.pk)
+
+
+@login_required
+@board_view(Action.APPROVE)
+@require_POST
+def submit(request: HttpRequest, access: BoardAccess, round_id: int) -> HttpResponse:
+    round_ = get_object_or_404(MonitoringRound, pk=round_id)
+    back = redirect("monitoring:board_rounds", access.board.pk)
+    form = SubmissionForm(request.POST, prefix=_form_prefix(round_))
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to share with from the list."))
+        return back
+    assessment = _approved_assessments(access.board.pk, {round_.framework_version_id}).get(
+        round_.framework_version_id
+    )
+    if assessment is None:
+        messages.error(
+            request,
+            _("There is no approved self-evaluation of this framework version to submit."),
+        )
+        return back
+    try:
+        services.submission_create(
+            access=access,
+            actor=request.user,
+            round_=round_,
+            assessment=assessment,
+            share_with=set(form.cleaned_data["share_with"]),
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return back
+    # For now the round's figures are recomputed right after each submission. At scale this
+    # moves to the task worker, which can fold a burst of submissions into one recomputation.
+    transaction.on_commit(partial(_recompute, round_))
+    messages.success(
+        request, _("Your evaluation was submitted to %(round)s.") % {"round": round_.name}
+    )
+    return back
+
+
+@login_required
+@board_view(Action.APPROVE)
+@require_POST
+def consent_withdraw(request: HttpRequest, access: BoardAccess, consent_id: int) -> HttpResponse:
+    consent = Consent.objects.filter(submission__board=access.board, pk=consent_id).first()
+    if consent is None:
+        raise Http404("No such consent on this board.")
+    services.consent_withdraw(access=access, actor=request.user, consent=consent)
+    messages.success(
+        request,
+        _("From now on your results are no longer shared by name with: %(audience)s.")
+        % {"audience": consent.get_audience_display()},
+    )
+    return redirect("monitoring:board_rounds", access.board.pk)
+
+
+# Sector side -------------------------------------------------------------------------------
+
+
+@login_required
+@analyst_only
+def rounds(request: HttpRequest) -> HttpResponse:
+    version = (
+        FrameworkVersion.objects.filter(framework__slug=PROGRAMME_FRAMEWORK)
+        .select_related("framework")
+        .order_by("-imported_at")
+        .first()
+    )
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and version is None:
+        form.add_error(None, _("No framework has been loaded."))
+    elif request.method == "POST" and version is not None and form.is_valid():
+        try:
+            round_ = services.round_open(
+                actor=request.user, framework_version=version, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Round %(name)s opened.") % {"name": round_.name})
+            return redirect("monitoring:round", round_.pk)
+    listing = MonitoringRound.objects.select_related("framework_version__framework")
+    return render(
+        request,
+        "monitoring/rounds.html",
+        {"rounds": listing, "form": form, "version": version},
+        status=400 if form.errors else 200,
+    )
+
+
+@dataclass
+class DomainTable:
+    domain: Domain
+    figure: RoundFigure | None
+    norms: list[tuple[Norm, RoundFigure | None]] = field(default_factory=list)
+
+
+@dataclass
+class CellFigures:
+    cut: str
+    value: str
+    label: str
+    boards: int | None
+    domains: list[DomainTable]
+
+
+def _cell_label(cut: str, value: str) -> str:
+    if cut == "all":
+        return _("Whole round")
+    if cut == "sector":
+        return _("Sector %(sector)s") % {"sector": value}
+    if cut == "size":
+        label = SizeClass(value).label if value in SizeClass.values else value
+        return _("Size class: %(size)s") % {"size": label}
+    label = Province(value).label if value in Province.values else value
+    return _("Region: %(region)s") % {"region": label}
+
+
+@login_required
+@analyst_only
+@require_safe
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_object_or_404(
+        MonitoringRound.objects.select_related("framework_version__framework"), pk=round_id
+    )
+    version = round_.framework_version
+    domains = list(Domain.objects.filter(framework_version=version))
+    norms = list(Norm.objects.filter(framework_version=version).order_by("position"))
+    figures: dict[tuple[str, str], dict[tuple[str, str], RoundFigure]] = {}
+    # Parts' figures exist too; this page shows domains and norms for now.
+    for figure in RoundFigure.objects.filter(round=round_, subject__in=("norm", "domain")):
+        figures.setdefault((figure.cut, figure.value), {})[figure.subject, figure.code] = figure
+    cells = []
+    for (cut, value), found in sorted(
+        figures.items(), key=lambda item: (CUT_ORDER.get(item[0][0], 9), item[0][1])
+    ):
+        tables = [
+            DomainTable(
+                domain=domain,
+                figure=found.get(("domain", domain.code)),
+                norms=[
+                    (norm, found.get(("norm", norm.code)))
+                    for norm in norms
+                    if norm.domain_id == domain.pk
+                ],
+            )
+            for domain in domains
+        ]
+        # A cell's board count is published with any of its figures that is shown.
+        boards = next((f.boards for f in found.values() if f.boards is not None), None)
+        cells.append(CellFigures(cut, value, _cell_label(cut, value), boards, tables))
+    whole = next((cell for cell in cells if cell.cut == "all"), None)
+    return render(
+        request,
+        "monitoring/round.html",
+        {
+            "round": round_,
+            "cells": cells,
+            "submissions": whole.boards if whole else None,
+            "k": settings.MONITORING_MIN_BOARDS,
+        },
+    )
