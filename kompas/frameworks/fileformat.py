@@ -44,8 +44,8 @@ class Problem:
 
 
 @dataclass
-class FrameworkFileError(Exception):
-    """A framework file that cannot be imported, with every problem found and where."""
+class LocatedFileError(Exception):
+    """A data file that cannot be used, with every problem found and where (file:line: path)."""
 
     filename: str
     problems: list[Problem] = field(default_factory=list)
@@ -69,6 +69,10 @@ class FrameworkFileError(Exception):
         if hidden > 0:
             lines.append(f"{self.filename}: ... and {hidden} more problems")
         return lines
+
+
+class FrameworkFileError(LocatedFileError):
+    """A framework file that cannot be imported."""
 
 
 @dataclass(frozen=True)
@@ -103,30 +107,37 @@ _Loader.yaml_implicit_resolvers = {
 
 def read_framework_file(path: Path, *, max_bytes: int) -> FrameworkDocument:
     """Read, validate and normalise a framework file; raise FrameworkFileError on any problem."""
+    raw = read_limited(path, max_bytes=max_bytes, error=FrameworkFileError)
+    return parse_framework_text(raw, filename=str(path))
+
+
+def read_limited(path: Path, *, max_bytes: int, error: type[LocatedFileError]) -> bytes:
+    """A file's bytes, refused (as `error`) when unreadable or over `max_bytes`."""
     name = str(path)
     try:
         size = path.stat().st_size
-    except OSError as error:
-        raise FrameworkFileError(
-            name, [Problem((), f"cannot read the file: {error.strerror}")]
-        ) from None
+    except OSError as problem:
+        raise error(name, [Problem((), f"cannot read the file: {problem.strerror}")]) from None
     if size > max_bytes:
-        raise FrameworkFileError(
+        raise error(
             name, [Problem((), f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes")]
         )
-    raw = path.read_bytes()
-    return parse_framework_text(raw, filename=name)
+    return path.read_bytes()
+
+
+def decode_utf8(raw: bytes, *, filename: str, error: type[LocatedFileError]) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = raw[: problem.start].count(b"\n") + 1
+        raise error(
+            filename,
+            [Problem((), f"the file is not UTF-8 text (byte {problem.start} is invalid)", line)],
+        ) from None
 
 
 def parse_framework_text(raw: bytes, *, filename: str) -> FrameworkDocument:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise FrameworkFileError(
-            filename,
-            [Problem((), f"the file is not UTF-8 text (byte {error.start} is invalid)", line)],
-        ) from None
+    text = decode_utf8(raw, filename=filename, error=FrameworkFileError)
     data, lines = _load_yaml(text, filename)
     problems = _schema_problems(data, lines)
     if not problems:
@@ -253,34 +264,38 @@ _Dumper.add_representer(str, _represent_text)
 
 
 def _load_yaml(text: str, filename: str) -> tuple[Any, dict[JsonPath, int]]:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise FrameworkFileError(
-            filename, [Problem((), f"invalid YAML: {error.problem or error.context}", line)]
-        ) from None
-    except yaml.YAMLError as error:
-        raise FrameworkFileError(filename, [Problem((), f"invalid YAML: {error}")]) from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise FrameworkFileError(filename, [Problem((), "the file is empty")])
-    builder = _Builder(loader)
-    data = builder.build(node, ())
-    if builder.problems:
-        raise FrameworkFileError(filename, builder.problems)
+    data, lines = load_yaml(text, filename=filename, error=FrameworkFileError)
     if not isinstance(data, dict):
         raise FrameworkFileError(
             filename,
-            [
-                Problem(
-                    (), "the file must hold a mapping (format, framework, ...)", builder.lines[()]
-                )
-            ],
+            [Problem((), "the file must hold a mapping (format, framework, ...)", lines[()])],
         )
+    return data, lines
+
+
+def load_yaml(
+    text: str, *, filename: str, error: type[LocatedFileError]
+) -> tuple[Any, dict[JsonPath, int]]:
+    """Plain data from YAML text, with the line of every path; aliases and bad keys refused."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
+        line = mark.line + 1 if mark else None
+        raise error(
+            filename, [Problem((), f"invalid YAML: {problem.problem or problem.context}", line)]
+        ) from None
+    except yaml.YAMLError as problem:
+        raise error(filename, [Problem((), f"invalid YAML: {problem}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise error(filename, [Problem((), "the file is empty")])
+    builder = _Builder(loader)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise error(filename, builder.problems)
     return data, builder.lines
 
 

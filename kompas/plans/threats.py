@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
-from kompas.frameworks.fileformat import JsonPath, Problem
+from kompas.frameworks.fileformat import (
+    JsonPath,
+    LocatedFileError,
+    Problem,
+    decode_utf8,
+    load_yaml,
+    read_limited,
+)
 from kompas.frameworks.models import Norm
 from kompas.plans.models import Threat, ThreatNorm
 
@@ -26,7 +32,6 @@ SHIPPED_THREATS = Path(__file__).resolve().parent / "shipped" / "threats.yaml"
 FORMAT = "ibp-kompas-threats"
 FORMAT_VERSION = 1
 MAX_BYTES = 1024 * 1024
-MAX_REPORTED_PROBLEMS = 50
 
 # The limits of the Threat and ThreatNorm fields, checked here so a file fails with a message
 # instead of a database error halfway.
@@ -40,30 +45,8 @@ FILE_KEYS = {"format", "format_version", "threats"}
 THREAT_KEYS = {"code", "name", "description", "norms"}
 
 
-@dataclass
-class ThreatFileError(Exception):
-    """A catalogue file that cannot be loaded, with every problem found and where."""
-
-    filename: str
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def lines(self) -> list[str]:
-        lines = []
-        for problem in self.problems[:MAX_REPORTED_PROBLEMS]:
-            where = self.filename if problem.line is None else f"{self.filename}:{problem.line}"
-            location = problem.location()
-            lines.append(
-                f"{where}: {location}: {problem.message}"
-                if location
-                else f"{where}: {problem.message}"
-            )
-        hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
-        if hidden > 0:
-            lines.append(f"{self.filename}: ... and {hidden} more problems")
-        return lines
+class ThreatFileError(LocatedFileError):
+    """A catalogue file that cannot be loaded."""
 
 
 @dataclass(frozen=True)
@@ -105,31 +88,15 @@ def threat_catalogue_load(*, path: Path = SHIPPED_THREATS) -> LoadResult:
 
 def read_threat_file(path: Path) -> list[ThreatEntry]:
     """Read and check a catalogue file without touching the database."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ThreatFileError(
-            name, [Problem((), f"cannot read the file: {error.strerror}")]
-        ) from None
-    if size > MAX_BYTES:
-        raise ThreatFileError(
-            name, [Problem((), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")]
-        )
-    return parse_threat_text(path.read_bytes(), filename=name)
+    raw = read_limited(path, max_bytes=MAX_BYTES, error=ThreatFileError)
+    return parse_threat_text(raw, filename=str(path))
 
 
 def parse_threat_text(raw: bytes, *, filename: str) -> list[ThreatEntry]:
     """Check catalogue content; separate from reading so tests and uploads need no file."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ThreatFileError(
-            filename, [Problem((), f"the file is not UTF-8 text (byte {error.start} is invalid)")]
-        ) from None
-    reader = _Reader(filename)
-    data = reader.load(text)
-    checker = _Checker(reader.lines)
+    text = decode_utf8(raw, filename=filename, error=ThreatFileError)
+    data, lines = load_yaml(text, filename=filename, error=ThreatFileError)
+    checker = _Checker(lines)
     entries = checker.check(data)
     if checker.problems:
         raise ThreatFileError(filename, checker.problems)
@@ -177,62 +144,6 @@ def links_text(norms: dict[str, int]) -> str:
 
 
 # --- reading YAML with line numbers -----------------------------------------------------
-
-
-@dataclass
-class _Reader:
-    """Turns YAML into plain data, noting the line of every path; aliases are refused."""
-
-    filename: str
-    lines: dict[JsonPath, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    seen: set[int] = field(default_factory=set)
-
-    def load(self, text: str) -> Any:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                raise ThreatFileError(self.filename, [Problem((), "the file is empty")])
-            data = self._build(loader, node, ())
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = mark.line + 1 if mark else None
-            problem = Problem((), f"invalid YAML: {error.problem or error.context}", line)
-            raise ThreatFileError(self.filename, [problem]) from None
-        except yaml.YAMLError as error:
-            raise ThreatFileError(self.filename, [Problem((), f"invalid YAML: {error}")]) from None
-        finally:
-            loader.dispose()
-        if self.problems:
-            raise ThreatFileError(self.filename, self.problems)
-        return data
-
-    def _build(self, loader: yaml.SafeLoader, node: yaml.Node, path: JsonPath) -> Any:
-        line = node.start_mark.line + 1
-        self.lines[path] = line
-        if id(node) in self.seen:
-            self.problems.append(Problem(path, "aliases (*name) are not supported", line))
-            return None
-        self.seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            return [self._build(loader, item, (*path, i)) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            mapping: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = loader.construct_object(key_node)
-                key_line = key_node.start_mark.line + 1
-                if not isinstance(key, str):
-                    self.problems.append(Problem(path, f"keys must be text, not {key!r}", key_line))
-                elif key in mapping:
-                    self.problems.append(Problem((*path, key), "appears twice", key_line))
-                else:
-                    mapping[key] = self._build(loader, value_node, (*path, key))
-            return mapping
-        return loader.construct_object(node)
-
-
-# --- checking the structure -------------------------------------------------------------
 
 
 @dataclass
