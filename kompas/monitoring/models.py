@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kompas.assessments.models import SelfAssessment
 from kompas.boards.models import Board
 from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.monitoring.snapshots import Quadrant
 
 
 class ImmutableError(Exception):
@@ -87,6 +88,15 @@ class Submission(models.Model):
     open_gaps = models.PositiveIntegerField(_("gaps without measure or accepted risk"))
     overdue_measures = models.PositiveIntegerField(_("overdue measures"))
     projection = models.CharField(_("projection for the deadline"), max_length=12)
+    # The snapshot in a few numbers (kompas.monitoring.snapshots.summarise), kept so that sector
+    # pages compare boards and rounds without reading every score again.
+    mean_level = models.DecimalField(_("mean level"), max_digits=3, decimal_places=2, null=True)
+    norms_at_target = models.PositiveIntegerField(_("norms at target"), default=0)
+    policy_level = models.DecimalField(_("policy level"), max_digits=3, decimal_places=2, null=True)
+    practice_level = models.DecimalField(
+        _("practice level"), max_digits=3, decimal_places=2, null=True
+    )
+    quadrant = models.CharField(_("quadrant"), max_length=8, choices=Quadrant.choices, blank=True)
 
     class Meta:
         ordering = ("round", "board__name")
@@ -141,6 +151,26 @@ def value_of(*, level: int | None, not_applicable: bool) -> str:
     if not_applicable:
         return "na"
     return "open" if level is None else str(level)
+
+
+class SubmittedDomain(models.Model):
+    """A domain's mean level in a submission: what the quartiles of the benchmark count."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="domain_levels"
+    )
+    code = models.CharField(max_length=32)
+    mean = models.DecimalField(max_digits=2, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "code"], name="submitteddomain_once_per_domain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.mean}"
 
 
 class Consent(models.Model):
@@ -201,7 +231,7 @@ class RoundFigure(models.Model):
     round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="figures")
     cut = models.CharField(max_length=10)
     value = models.CharField(max_length=40, blank=True)
-    subject = models.CharField(max_length=10)  # "norm", "domain", "part"
+    subject = models.CharField(max_length=10)  # "norm", "domain", "part", "quadrant"
     code = models.CharField(max_length=32)
     suppressed = models.BooleanField(default=False)
     boards = models.PositiveIntegerField(null=True)
@@ -209,6 +239,10 @@ class RoundFigure(models.Model):
     share_at_target = models.DecimalField(max_digits=5, decimal_places=1, null=True)
     mean = models.DecimalField(max_digits=3, decimal_places=1, null=True)
     median = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    # Quartiles of the boards' mean levels in a domain, for a board's benchmark.
+    lower_quartile = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    upper_quartile = models.DecimalField(max_digits=3, decimal_places=1, null=True)
+    board_median = models.DecimalField(max_digits=3, decimal_places=1, null=True)
 
     class Meta:
         constraints = [
@@ -220,3 +254,20 @@ class RoundFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.cut}={self.value} {self.subject} {self.code}"
+
+
+class SupportNote(models.Model):
+    """What the programme's support team did or agreed with a board; notes are only added."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="support_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("support note")
+        verbose_name_plural = _("support notes")
+
+    def __str__(self) -> str:
+        return f"{self.board} · {self.created_at:%Y-%m-%d}"

@@ -14,7 +14,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, has_sector_role
 from kompas.boards.models import Board
 from kompas.boards.roles import Action, SectorRole
-from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.monitoring.models import (
     Audience,
     Consent,
@@ -23,8 +23,10 @@ from kompas.monitoring.models import (
     SizeClass,
     Submission,
     SubmissionCell,
+    SubmittedDomain,
     SubmittedScore,
 )
+from kompas.monitoring.snapshots import ScoreFacts, summarise
 from kompas.plans.models import OPEN_STATUSES, PlanVersion
 from kompas.plans.roadmap import projection
 from kompas.plans.selectors import plan_check
@@ -111,6 +113,28 @@ def submission_create(
     check = plan_check(board=board)
     today = timezone.localdate()
     cells = board_cells(board, sectors)
+    scores = [
+        SubmittedScore(
+            norm_id=score.norm_id,
+            level=None if score.not_applicable else score.level,
+            not_applicable=score.not_applicable and bool(score.not_applicable_reason.strip()),
+            target_level=score.target_level,
+            at_target=(
+                not score.not_applicable
+                and score.level is not None
+                and score.level >= score.target_level
+            ),
+        )
+        for score in assessment.scores.all()
+    ]
+    domain_of = dict(
+        Norm.objects.filter(framework_version=assessment.framework_version_id).values_list(
+            "pk", "domain__code"
+        )
+    )
+    summary = summarise(
+        ScoreFacts(domain_of[s.norm_id], s.level, s.not_applicable, s.at_target) for s in scores
+    )
     with transaction.atomic():
         if Submission.objects.filter(round=round_, board=board).exists():
             raise ValidationError(_("Your board has already submitted to this round."))
@@ -129,24 +153,21 @@ def submission_create(
                 status__in=OPEN_STATUSES, due_date__lt=today
             ).count(),
             projection=projection(board=board, today=today).verdict.value,
+            mean_level=summary.mean_level,
+            norms_at_target=summary.norms_at_target,
+            policy_level=summary.policy_level,
+            practice_level=summary.practice_level,
+            quadrant=summary.quadrant,
         )
         SubmissionCell.objects.bulk_create(
             SubmissionCell(submission=submission, cut=cut, value=value) for cut, value in cells
         )
-        SubmittedScore.objects.bulk_create(
-            SubmittedScore(
-                submission=submission,
-                norm_id=score.norm_id,
-                level=None if score.not_applicable else score.level,
-                not_applicable=score.not_applicable and bool(score.not_applicable_reason.strip()),
-                target_level=score.target_level,
-                at_target=(
-                    not score.not_applicable
-                    and score.level is not None
-                    and score.level >= score.target_level
-                ),
-            )
-            for score in assessment.scores.all()
+        for score in scores:
+            score.submission = submission
+        SubmittedScore.objects.bulk_create(scores)
+        SubmittedDomain.objects.bulk_create(
+            SubmittedDomain(submission=submission, code=code, mean=mean)
+            for code, mean in summary.domain_levels.items()
         )
         Consent.objects.bulk_create(
             Consent(submission=submission, audience=audience, granted_by=actor)

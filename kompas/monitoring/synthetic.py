@@ -42,9 +42,11 @@ from kompas.monitoring.models import (
     RoundStatus,
     Submission,
     SubmissionCell,
+    SubmittedDomain,
     SubmittedScore,
 )
 from kompas.monitoring.services import SECTOR_CODES, board_cells, size_class
+from kompas.monitoring.snapshots import ScoreFacts, summarise
 from kompas.plans.roadmap import Verdict
 
 FIRST_BG_NUMBER = 80_000  # reserved for synthetic boards: 80000-99999
@@ -311,7 +313,7 @@ def _submit(
         ],
         batch_size=BATCH_SIZE,
     )
-    submissions, scores, cells, consents = [], [], [], []
+    submissions, scores, cells, consents, domains = [], [], [], [], []
     for profile, assessment in zip(profiles, assessments, strict=True):
         shift = lift + profile.ability + (profile.pace - RISE_PER_ROUND) * index
         levels: list[tuple[Norm, int | None, bool]] = []
@@ -339,6 +341,10 @@ def _submit(
         else:
             open_gaps, overdue, verdict = gaps, 0, Verdict.OFF_TRACK
         cells_of_board = board_cells(profile.board, profile.sectors)
+        summary = summarise(
+            ScoreFacts(norm.domain.code, level, na, level is not None and level >= target)
+            for norm, level, na in levels
+        )
         submission = Submission(
             round=round_,
             board=profile.board,
@@ -352,8 +358,14 @@ def _submit(
             open_gaps=open_gaps,
             overdue_measures=overdue,
             projection=verdict.value,
+            mean_level=summary.mean_level,
+            norms_at_target=summary.norms_at_target,
+            policy_level=summary.policy_level,
+            practice_level=summary.practice_level,
+            quadrant=summary.quadrant,
         )
         submissions.append(submission)
+        domains += [(submission, code, mean) for code, mean in summary.domain_levels.items()]
         cells += [(submission, cut, value) for cut, value in cells_of_board]
         scores += [(submission, norm, level, na) for norm, level, na in levels]
         consents += [
@@ -378,6 +390,10 @@ def _submit(
             )
             for s, norm, level, na in scores
         ),
+        batch_size=BATCH_SIZE,
+    )
+    SubmittedDomain.objects.bulk_create(
+        (SubmittedDomain(submission_id=s.pk, code=code, mean=mean) for s, code, mean in domains),
         batch_size=BATCH_SIZE,
     )
     Consent.objects.bulk_create(
