@@ -71,7 +71,7 @@ def main(database: str) -> int:
 
     framework_import(path=SHIPPED_FRAMEWORK)
     runs = int(os.environ.get("BENCH_RUNS", "200"))
-    results = [measure(case) for case in cases(runs=runs)]
+    results = [measure(case) for case in cases(runs=runs, database=database)]
     report = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],

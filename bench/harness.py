@@ -5,6 +5,7 @@ is over budget or when its query count varies between runs (counts must not depe
 or on warm caches).
 """
 
+import os
 import re
 import statistics
 import time
@@ -127,7 +128,7 @@ def evaluation_world() -> tuple[Client, str, Callable[[], None]]:
     return client, base, save
 
 
-def cases(*, runs: int) -> list[Case]:
+def cases(*, runs: int, database: str = "sqlite") -> list[Case]:
     """The benchmarks; expects the shipped framework to be imported already."""
     version = FrameworkVersion.objects.select_related("framework").get(
         framework__slug="normenkader-ibp-fo"
@@ -157,7 +158,7 @@ def cases(*, runs: int) -> list[Case]:
         ),
         *evaluation_cases(runs=runs),
         *report_cases(runs=runs),
-        *sector_cases(),
+        *sector_cases(database=database, runs=runs),
     ]
 
 
@@ -264,36 +265,77 @@ def report_cases(*, runs: int) -> list[Case]:
     ]
 
 
-# The budget for recomputing a round of 10,000 boards on PostgreSQL is 30 s; the work grows with
-# the number of submitted scores, so the bench's smaller sector gets the same budget per board.
-SECTOR_BOARDS = 1_300
+# The issue's sizes: 10,000 boards x 5 rounds on PostgreSQL, today's ~1,300 boards x 3 rounds on
+# SQLite (BENCH_SECTOR=small gives PostgreSQL the small one too, for a quick run). Recomputing a
+# round may take 30 s at 10,000 boards; the work grows with the submitted scores, so a smaller
+# sector gets the same budget per board.
+SECTOR_SIZES = {"small": (1_300, 3), "large": (10_000, 5)}
 BUDGET_MS_PER_10K_BOARDS = 30_000
+DASHBOARD_BUDGET_MS = 100
 
 
-def sector_cases() -> list[Case]:
-    """Recompute one round's figures for a synthetic sector the size of today's (seed_sector).
+def sector_size(database: str) -> tuple[int, int]:
+    default = "large" if database == "postgresql" else "small"
+    return SECTOR_SIZES[os.environ.get("BENCH_SECTOR", default)]
 
-    The sector is seeded on the case's first (warm-up, untimed) run, so building the list of
-    cases stays cheap for callers that run only some of them.
+
+def sector_cases(*, database: str, runs: int) -> list[Case]:
+    """Recompute one round's figures, and read the sector dashboard, of a synthetic sector.
+
+    The sector is seeded (seed_sector's code) and every round's figures computed on the first,
+    untimed run, so building the list of cases stays cheap for callers that run only some.
     """
+    from kompas.accounts.models import User
+    from kompas.boards.models import SectorAssignment
+    from kompas.boards.roles import SectorRole
     from kompas.monitoring.aggregates import round_aggregate
     from kompas.monitoring.models import MonitoringRound
     from kompas.monitoring.synthetic import sector_seed
 
-    boards = SECTOR_BOARDS
+    boards, rounds = sector_size(database)
     seeded: list[MonitoringRound] = []
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def seed() -> None:
+        if seeded:
+            return
+        seeded.extend(sector_seed(boards=boards, rounds=rounds, seed=1).rounds)
+        for round_ in seeded:
+            round_aggregate(round_=round_)
+        analyst = User.objects.create_user("analist@bench.invalid", None, full_name="Analist")
+        SectorAssignment.objects.create(user=analyst, role=SectorRole.PROGRAMME_ANALYST)
+        client.force_login(analyst)
 
     def recompute() -> None:
-        if not seeded:
-            seeded.extend(sector_seed(boards=boards, rounds=1, seed=1).rounds)
-        round_aggregate(round_=seeded[0])
+        seed()
+        round_aggregate(round_=seeded[-1])
 
+    def dashboard(cell: str) -> Callable[[], None]:
+        def get() -> None:
+            seed()
+            page(client, f"/monitoring/?cell={cell}")()
+
+        return get
+
+    sector = f"{boards:,} boards x {rounds} rounds"
     return [
         Case(
             f"recompute one round's figures ({boards:,} boards)",
             budget_ms=BUDGET_MS_PER_10K_BOARDS * boards / 10_000,
             run=recompute,
             runs=3,
+        ),
+        Case(
+            f"sector dashboard, whole round ({sector})",
+            budget_ms=DASHBOARD_BUDGET_MS,
+            run=dashboard("all"),
+            runs=runs,
+        ),
+        Case(
+            f"sector dashboard, region ({sector})",
+            budget_ms=DASHBOARD_BUDGET_MS,
+            run=dashboard("region:ZH"),
+            runs=runs,
         ),
     ]
 

@@ -13,7 +13,8 @@ def shipped(db):
 
 
 def test_every_benchmark_runs_and_reports_name_timing_queries_and_verdict(shipped, monkeypatch):
-    monkeypatch.setattr(harness, "SECTOR_BOARDS", 60)  # the sector case seeds a small sector here
+    # The sector cases seed a small sector here.
+    monkeypatch.setitem(harness.SECTOR_SIZES, "small", (60, 2))
     results = [measure(case) for case in cases(runs=3)]
 
     assert next(result.name for result in results).startswith("import shipped framework")

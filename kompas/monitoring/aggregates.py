@@ -20,9 +20,14 @@ from kompas.monitoring.models import (
     RoundFigure,
     Submission,
     SubmissionCell,
+    SubmittedDomain,
     SubmittedScore,
     value_of,
 )
+
+# The quadrant is published like a norm's distribution, and protected like one: as a pseudo-norm
+# whose values are the quadrants ("" for a board with a side not assessed at all).
+QUADRANT = "quadrant"
 
 ONE_PLACE = Decimal("0.1")
 
@@ -53,6 +58,8 @@ def _groups(round_: MonitoringRound) -> tuple[list[Group], set[Cell]]:
         .distinct()
     ):
         values[signature][code].add(value_of(level=level, not_applicable=not_applicable))
+    for signature, quadrant in unknown.values_list("signature", "quadrant").distinct():
+        values[signature][QUADRANT].add(quadrant)
     groups = [
         Group(
             cells=frozenset(cells_of[signature]),
@@ -64,23 +71,33 @@ def _groups(round_: MonitoringRound) -> tuple[list[Group], set[Cell]]:
     return groups, {cell for cells in cells_of.values() for cell in cells}
 
 
-def _median(counts: dict[int, int]) -> Decimal | None:
-    """The median of levels given as level -> count (the mean of the middle two when even)."""
+def quantile[N: (int, Decimal)](counts: dict[N, int], fraction: Decimal) -> Decimal | None:
+    """The quantile of values given as value -> count, interpolating between neighbours.
+
+    Position fraction * (n - 1) in the sorted values (the usual definition, "type 7"), so the
+    median of an even count is the mean of the middle two.
+    """
     total = sum(counts.values())
     if not total:
         return None
     ordered = sorted(counts.items())
 
-    def nth(position: int) -> int:
+    def nth(position: int) -> Decimal:
         seen = 0
-        for level, count in ordered:
+        for value, count in ordered:
             seen += count
             if position < seen:
-                return level
+                return Decimal(value)
         raise ValueError(position)
 
-    middle = (Decimal(nth((total - 1) // 2)) + Decimal(nth(total // 2))) / 2
-    return middle.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    exact = fraction * (total - 1)
+    below = int(exact)
+    low = nth(below)
+    high = nth(min(below + 1, total - 1))
+    return (low + (high - low) * (exact - below)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+MEDIAN, LOWER, UPPER = Decimal("0.5"), Decimal("0.25"), Decimal("0.75")
 
 
 @transaction.atomic
@@ -97,7 +114,7 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
     publication = protect(
         groups=groups,
         cells=cells,
-        norms=[norm.code for norm in norms],
+        norms=[norm.code for norm in norms] + [QUADRANT],
         k=settings.MONITORING_MIN_BOARDS,
     )
     scores = SubmittedScore.objects.filter(submission__round=round_)
@@ -152,6 +169,7 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
     figures += _group_figures(
         round_, norms, publication=publication, cells=cells, boards=boards, counts=counts
     )
+    figures += _quadrant_figures(round_, publication=publication, cells=cells, boards=boards)
     RoundFigure.objects.filter(round=round_).delete()
     RoundFigure.objects.bulk_create(figures)
     MonitoringRound.objects.filter(pk=round_.pk).update(aggregated_at=timezone.now())
@@ -175,6 +193,7 @@ def _group_figures(
     for norm in norms:
         members["domain", norm.domain.code].append(norm.code)
         members["part", norm.domain.part.code].append(norm.code)
+    board_means = _board_means(round_)
     figures = []
     for cell in sorted(cells):
         for (subject, code), codes in members.items():
@@ -192,6 +211,11 @@ def _group_figures(
                 if assessed
                 else None
             )
+            spread = board_means.get((cell, code), {}) if shown and subject == "domain" else {}
+            lower, upper = quantile(spread, LOWER), quantile(spread, UPPER)
+            if lower == upper:
+                # The middle half of the boards share one mean: quartiles would say too much of them.
+                lower = upper = None
             figures.append(
                 RoundFigure(
                     round=round_,
@@ -202,7 +226,57 @@ def _group_figures(
                     suppressed=not shown,
                     boards=boards.get(cell) if shown else None,
                     mean=mean if shown else None,
-                    median=_median(levels) if shown else None,
+                    median=quantile(levels, MEDIAN) if shown else None,
+                    lower_quartile=lower,
+                    upper_quartile=upper,
+                    board_median=quantile(spread, MEDIAN) if lower is not None else None,
                 )
             )
+    return figures
+
+
+def _board_means(round_: MonitoringRound) -> dict[tuple[Cell, str], dict[Decimal, int]]:
+    """Per cell and domain, how many boards have each mean level (one grouped query)."""
+    found: dict[tuple[Cell, str], dict[Decimal, int]] = defaultdict(dict)
+    for cut, value, code, mean, count in (
+        SubmittedDomain.objects.filter(submission__round=round_)
+        .values_list("submission__cells__cut", "submission__cells__value", "code", "mean")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        found[Cell(cut, value), code][mean] = count
+    return found
+
+
+def _quadrant_figures(
+    round_: MonitoringRound,
+    *,
+    publication: Publication,
+    cells: set[Cell],
+    boards: dict[Cell, int],
+) -> list[RoundFigure]:
+    """How many boards sit in each quadrant, per cell, protected like a norm's distribution."""
+    counts: dict[Cell, dict[str, int]] = defaultdict(dict)
+    for cut, value, quadrant, count in (
+        Submission.objects.filter(round=round_)
+        .values_list("cells__cut", "cells__value", "quadrant")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        counts[Cell(cut, value)][quadrant] = count
+    figures = []
+    for cell in sorted(cells):
+        shown = publication.shows(cell, QUADRANT)
+        figures.append(
+            RoundFigure(
+                round=round_,
+                cut=cell.cut,
+                value=cell.value,
+                subject=QUADRANT,
+                code=QUADRANT,
+                suppressed=not shown,
+                boards=boards.get(cell) if shown else None,
+                counts=counts.get(cell, {}) if shown else None,
+            )
+        )
     return figures

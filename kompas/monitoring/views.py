@@ -17,20 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
-from kompas.boards.access import BoardAccess, board_view, sector_view
-from kompas.boards.models import Province
+from kompas.audit.models import AuditAction
+from kompas.audit.services import audit_record
+from kompas.boards.access import BoardAccess, board_view, has_sector_role, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm
 from kompas.monitoring import services
 from kompas.monitoring.aggregates import round_aggregate
+from kompas.monitoring.dashboard import cell_label, cell_sort_key
+from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.forms import RoundForm, SubmissionForm
 from kompas.monitoring.models import (
     Consent,
     MonitoringRound,
     RoundFigure,
     RoundStatus,
-    SizeClass,
     Submission,
 )
 
@@ -38,9 +40,19 @@ logger = logging.getLogger(__name__)
 
 # The framework the programme monitors; a round uses its latest imported version.
 PROGRAMME_FRAMEWORK = "normenkader-ibp-fo"
-CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
 
 analyst_only = sector_view(SectorRole.PROGRAMME_ANALYST)
+# Published figures are for every sector role that reads them; the platform admin runs the
+# platform and reads none.
+figure_readers = sector_view(
+    SectorRole.PROGRAMME_ANALYST, SectorRole.REGIONAL_COORDINATOR, SectorRole.INSPECTOR
+)
+
+
+def record_inspector_view(request: HttpRequest, description: str) -> None:
+    """The Inspectorate's every look at monitoring is on the record, figures included."""
+    if has_sector_role(request.user, SectorRole.INSPECTOR):
+        audit_record(action=AuditAction.VIEW, actor=request.user, object_repr=description[:300])
 
 
 # Board side --------------------------------------------------------------------------------
@@ -235,20 +247,8 @@ class CellFigures:
     domains: list[DomainTable]
 
 
-def _cell_label(cut: str, value: str) -> str:
-    if cut == "all":
-        return _("Whole round")
-    if cut == "sector":
-        return _("Sector %(sector)s") % {"sector": value}
-    if cut == "size":
-        label = SizeClass(value).label if value in SizeClass.values else value
-        return _("Size class: %(size)s") % {"size": label}
-    label = Province(value).label if value in Province.values else value
-    return _("Region: %(region)s") % {"region": label}
-
-
 @login_required
-@analyst_only
+@figure_readers
 @require_safe
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_object_or_404(
@@ -263,7 +263,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         figures.setdefault((figure.cut, figure.value), {})[figure.subject, figure.code] = figure
     cells = []
     for (cut, value), found in sorted(
-        figures.items(), key=lambda item: (CUT_ORDER.get(item[0][0], 9), item[0][1])
+        figures.items(), key=lambda item: cell_sort_key(Cell(*item[0]))
     ):
         tables = [
             DomainTable(
@@ -279,8 +279,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         ]
         # A cell's board count is published with any of its figures that is shown.
         boards = next((f.boards for f in found.values() if f.boards is not None), None)
-        cells.append(CellFigures(cut, value, _cell_label(cut, value), boards, tables))
+        cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables))
     whole = next((cell for cell in cells if cell.cut == "all"), None)
+    record_inspector_view(request, f"round figures: {round_.name}")
     return render(
         request,
         "monitoring/round.html",

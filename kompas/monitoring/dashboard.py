@@ -1,0 +1,306 @@
+"""The sector dashboard and a board's benchmark: read from stored RoundFigure rows only.
+
+Disclosure control was applied when the figures were stored (kompas.monitoring.aggregates), so
+nothing here counts boards or reads scores; a page is a handful of queries whatever the number
+of boards, norms or rounds.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kompas.boards.models import Province
+from kompas.frameworks.models import Domain, Norm, Part
+from kompas.monitoring.aggregates import QUADRANT
+from kompas.monitoring.disclosure import ROUND, Cell
+from kompas.monitoring.models import MonitoringRound, RoundFigure, SizeClass, Submission
+from kompas.monitoring.snapshots import Quadrant
+
+CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
+WEAKEST_NORMS = 10
+
+
+class UnknownCell(ValueError):
+    """The asked-for group is not one of the round's predefined cells."""
+
+
+def cell_key(cell: Cell) -> str:
+    return cell.cut if cell == ROUND else f"{cell.cut}:{cell.value}"
+
+
+def parse_cell(key: str) -> Cell:
+    cut, _sep, value = key.partition(":")
+    return Cell(cut, value)
+
+
+def cell_label(cell: Cell) -> str:
+    if cell.cut == "all":
+        return _("Whole round")
+    if cell.cut == "sector":
+        return _("Sector %(sector)s") % {"sector": cell.value}
+    if cell.cut == "size":
+        label = SizeClass(cell.value).label if cell.value in SizeClass.values else cell.value
+        return _("Size class: %(size)s") % {"size": label}
+    label = Province(cell.value).label if cell.value in Province.values else cell.value
+    return _("Region: %(region)s") % {"region": label}
+
+
+def cell_sort_key(cell: Cell) -> tuple[int, str]:
+    return CUT_ORDER.get(cell.cut, 9), cell.value
+
+
+@dataclass(frozen=True)
+class CellChoice:
+    key: str
+    label: str
+    cut: str
+
+
+@dataclass
+class Row:
+    """A domain or part: its figure in the chosen round, and its figure in every round."""
+
+    code: str
+    name: str
+    figure: RoundFigure | None
+    trend: list[RoundFigure | None] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuadrantCount:
+    quadrant: str
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class QuadrantFigures:
+    round: MonitoringRound
+    suppressed: bool
+    counts: list[QuadrantCount]
+    unplaced: int  # boards with a side not assessed at all
+
+    @property
+    def by_quadrant(self) -> dict[str, QuadrantCount]:
+        return {found.quadrant: found for found in self.counts}
+
+
+@dataclass
+class SectorDashboard:
+    rounds: list[MonitoringRound]
+    round: MonitoringRound
+    cell: Cell
+    label: str
+    choices: list[CellChoice]
+    boards: int | None
+    parts: list[Row]
+    domains: list[Row]
+    quadrants: list[QuadrantFigures]
+    weakest: list[tuple[Norm, RoundFigure]]
+    norms_suppressed: int
+
+    @property
+    def current_quadrants(self) -> QuadrantFigures | None:
+        return self.quadrants[-1] if self.quadrants else None
+
+
+def aggregated_rounds() -> list[MonitoringRound]:
+    """Rounds with stored figures, oldest first: the trend's order."""
+    return list(
+        MonitoringRound.objects.filter(aggregated_at__isnull=False)
+        .select_related("framework_version")
+        .order_by("opened_at", "pk")
+    )
+
+
+def _quadrants(round_: MonitoringRound, figure: RoundFigure | None) -> QuadrantFigures:
+    if figure is None or figure.suppressed or not figure.counts:
+        return QuadrantFigures(round=round_, suppressed=True, counts=[], unplaced=0)
+    placed = sum(figure.counts.get(quadrant, 0) for quadrant in Quadrant.values)
+    return QuadrantFigures(
+        round=round_,
+        suppressed=False,
+        counts=[
+            QuadrantCount(
+                quadrant=quadrant,
+                label=label,
+                count=figure.counts.get(quadrant, 0),
+                percent=round(100 * figure.counts.get(quadrant, 0) / placed) if placed else 0,
+            )
+            for quadrant, label in Quadrant.choices
+        ],
+        unplaced=figure.counts.get("", 0),
+    )
+
+
+def sector_dashboard(
+    *, rounds: list[MonitoringRound], round_: MonitoringRound, cell: Cell
+) -> SectorDashboard:
+    """The chosen round's figures of one predefined cell, with the cell's trend over rounds."""
+    cells = sorted(
+        (
+            Cell(cut, value)
+            for cut, value in RoundFigure.objects.filter(round=round_, subject=QUADRANT)
+            .values_list("cut", "value")
+            .order_by()
+        ),
+        key=cell_sort_key,
+    )
+    if cell not in cells:
+        raise UnknownCell(cell)
+    shown_rounds = [found for found in rounds if found.opened_at <= round_.opened_at]
+    figures: dict[tuple[int, str, str], RoundFigure] = {
+        (figure.round_id, figure.subject, figure.code): figure
+        for figure in RoundFigure.objects.filter(
+            round__in=[found.pk for found in shown_rounds], cut=cell.cut, value=cell.value
+        )
+    }
+    version = round_.framework_version
+    domains = list(Domain.objects.filter(framework_version=version).order_by("position", "code"))
+    parts = list(Part.objects.filter(framework_version=version).order_by("position", "code"))
+    norms = {norm.code: norm for norm in Norm.objects.filter(framework_version=version)}
+
+    def row(subject: str, code: str, name: str) -> Row:
+        return Row(
+            code=code,
+            name=name,
+            figure=figures.get((round_.pk, subject, code)),
+            trend=[figures.get((found.pk, subject, code)) for found in shown_rounds],
+        )
+
+    norm_figures = [
+        (norms[code], figure)
+        for (round_id, subject, code), figure in figures.items()
+        if round_id == round_.pk and subject == "norm" and code in norms
+    ]
+    weakest = sorted(
+        (
+            (norm, figure)
+            for norm, figure in norm_figures
+            if not figure.suppressed and figure.share_at_target is not None
+        ),
+        key=lambda item: (item[1].share_at_target, item[0].position, item[0].code),
+    )[:WEAKEST_NORMS]
+    boards = next(
+        (f.boards for (rid, _s, _c), f in figures.items() if rid == round_.pk and f.boards),
+        None,
+    )
+    return SectorDashboard(
+        rounds=shown_rounds,
+        round=round_,
+        cell=cell,
+        label=cell_label(cell),
+        choices=[CellChoice(cell_key(found), cell_label(found), found.cut) for found in cells],
+        boards=boards,
+        parts=[row("part", part.code, part.name) for part in parts],
+        domains=[row("domain", domain.code, domain.name) for domain in domains],
+        quadrants=[
+            _quadrants(found, figures.get((found.pk, QUADRANT, QUADRANT))) for found in shown_rounds
+        ],
+        weakest=weakest,
+        norms_suppressed=sum(1 for _norm, figure in norm_figures if figure.suppressed),
+    )
+
+
+# --- A board's benchmark ---------------------------------------------------------------------
+
+
+class Position:
+    """Where a board's domain level falls among the boards of a group."""
+
+    BOTTOM = gettext_lazy("in the lowest quarter")
+    LOWER = gettext_lazy("below the middle")
+    UPPER = gettext_lazy("above the middle")
+    TOP = gettext_lazy("in the highest quarter")
+
+
+def position_of(own: Decimal, *, lower: Decimal, median: Decimal, upper: Decimal) -> str:
+    if own < lower:
+        return str(Position.BOTTOM)
+    if own > upper:
+        return str(Position.TOP)
+    return str(Position.LOWER if own < median else Position.UPPER)
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    code: str
+    name: str
+    own: Decimal | None
+    figure: RoundFigure | None
+
+    @property
+    def comparable(self) -> bool:
+        """The group is large and varied enough to show quartiles (and the board has a level)."""
+        return bool(self.position)
+
+    @property
+    def position(self) -> str:
+        figure = self.figure
+        if self.own is None or figure is None or figure.suppressed:
+            return ""
+        lower, median, upper = figure.lower_quartile, figure.board_median, figure.upper_quartile
+        if lower is None or median is None or upper is None:
+            return ""
+        return position_of(self.own, lower=lower, median=median, upper=upper)
+
+
+@dataclass(frozen=True)
+class BenchmarkGroup:
+    cell: Cell
+    label: str
+    boards: int | None
+    rows: list[BenchmarkRow]
+
+    @property
+    def comparable(self) -> bool:
+        return any(row.comparable for row in self.rows)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    submission: Submission
+    groups: list[BenchmarkGroup]
+
+
+def board_benchmark(*, board_id: int) -> Benchmark | None:
+    """The board's latest submission to a round with figures, against each group it is in."""
+    submission = (
+        Submission.objects.filter(board_id=board_id, round__aggregated_at__isnull=False)
+        .select_related("round__framework_version")
+        .order_by("-round__opened_at", "-pk")
+        .first()
+    )
+    if submission is None:
+        return None
+    own = dict(submission.domain_levels.values_list("code", "mean"))
+    cells = sorted(
+        (Cell(cut, value) for cut, value in submission.cells.values_list("cut", "value")),
+        key=cell_sort_key,
+    )
+    figures = {
+        (figure.cut, figure.value, figure.code): figure
+        for figure in RoundFigure.objects.filter(round=submission.round_id, subject="domain")
+    }
+    domains = list(
+        Domain.objects.filter(framework_version=submission.round.framework_version_id).order_by(
+            "position", "code"
+        )
+    )
+    groups = []
+    for cell in cells:
+        rows = [
+            BenchmarkRow(
+                code=domain.code,
+                name=domain.name,
+                own=own.get(domain.code),
+                figure=figures.get((cell.cut, cell.value, domain.code)),
+            )
+            for domain in domains
+        ]
+        boards = next((row.figure.boards for row in rows if row.figure and row.figure.boards), None)
+        groups.append(BenchmarkGroup(cell=cell, label=cell_label(cell), boards=boards, rows=rows))
+    return Benchmark(submission=submission, groups=groups)

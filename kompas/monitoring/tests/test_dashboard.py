@@ -1,0 +1,219 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kompas.accounts.tests.factories import UserFactory
+from kompas.audit.models import AuditAction, AuditEvent
+from kompas.boards.models import SectorAssignment
+from kompas.boards.roles import SectorRole
+from kompas.monitoring.aggregates import QUADRANT, round_aggregate
+from kompas.monitoring.models import MonitoringRound, RoundFigure
+from kompas.monitoring.services import round_open
+from kompas.monitoring.tests.test_rounds import Sector
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("monitoring:dashboard")
+# Levels for GO.01, GO.02 (policy), BC.03, BV.01 (practice) that vary within every domain.
+SPREAD = ((1, 2, 3, 4), (2, 2, 3, 5), (3, 2, 4, 5), (3, 3, 1, 4), (2, 3, 2, 3), (4, 4, 2, 2))
+
+
+@pytest.fixture
+def sector(settings):
+    settings.MONITORING_MIN_BOARDS = 3
+    return Sector()
+
+
+def sign_in(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+
+def inspector():
+    user = UserFactory.create(email="inspecteur@inspectie.example.nl")
+    SectorAssignment.objects.create(user=user, role=SectorRole.INSPECTOR)
+    return user
+
+
+def submit_all(sector, levels=SPREAD, **board):
+    for found in levels:
+        sector.submit(sector.board(levels=found, **board))
+    round_aggregate(round_=sector.round)
+
+
+def figure(round_, subject, code, cut="all", value=""):
+    return RoundFigure.objects.get(round=round_, cut=cut, value=value, subject=subject, code=code)
+
+
+def test_the_quadrant_is_counted_per_cell(sector):
+    submit_all(sector)
+
+    # Policy GO.01/GO.02 and practice BC.03/BV.01 means, split at 2.5:
+    # 1.5/3.5 doer, 2/4 doer, 2.5/4.5 leader, 3/2.5 leader, 2.5/2.5 leader, 4/2 thinker.
+    quadrants = figure(sector.round, QUADRANT, QUADRANT)
+    assert not quadrants.suppressed
+    assert quadrants.counts == {"doer": 2, "leader": 3, "thinker": 1}
+
+
+def test_domain_quartiles_are_of_the_boards_means(sector):
+    submit_all(sector)
+
+    go = figure(sector.round, "domain", "GO")
+    # Board means on GO: 1.5, 2.0, 2.5, 3.0, 2.5, 4.0 -> sorted 1.5 2.0 2.5 2.5 3.0 4.0.
+    assert (go.lower_quartile, go.board_median, go.upper_quartile) == (
+        Decimal("2.1"),
+        Decimal("2.5"),
+        Decimal("2.9"),
+    )
+
+
+def test_quartiles_are_held_back_when_the_middle_half_of_the_boards_share_one_mean(sector):
+    # GO means 3, 3, 3, 3, 1.5: both quartiles are 3, which would say most boards have 3.
+    submit_all(
+        sector, levels=((3, 3, 1, 4), (3, 3, 2, 5), (3, 3, 3, 4), (3, 3, 4, 4), (1, 2, 4, 5))
+    )
+
+    go = figure(sector.round, "domain", "GO")
+    assert not go.suppressed  # GO.01 and GO.02 each have two values
+    assert go.mean is not None
+    assert (go.lower_quartile, go.board_median, go.upper_quartile) == (None, None, None)
+
+
+def test_the_dashboard_shows_a_cell_and_its_trend_and_labels_what_is_suppressed(client, sector):
+    submit_all(sector)
+    sign_in(client, sector.analyst)
+
+    page = client.get(DASHBOARD)
+
+    assert page.status_code == 200
+    assert "Whole round" in page.text
+    assert "Boards per type" in page.text
+    assert "Leaders: policy and practice in order" in page.text
+    assert '<option value="sector:PO"' in page.text
+    # Every board is PO in region UT: the cut by sector holds the whole round and is shown.
+    by_sector = client.get(DASHBOARD, {"cell": "sector:PO"})
+    assert by_sector.status_code == 200
+    assert "Sector PO" in by_sector.text
+
+
+def test_a_group_that_is_not_a_cell_of_the_round_is_refused(client, sector):
+    submit_all(sector)
+    sign_in(client, sector.analyst)
+
+    response = client.get(DASHBOARD, {"cell": "region:ZZ"})
+
+    assert response.status_code == 400
+    assert "This round has no figures for that group" in response.text
+    assert client.get(DASHBOARD, {"round": "999999"}).status_code == 404
+
+
+def test_without_figures_the_dashboard_says_so(client, sector):
+    sign_in(client, sector.analyst)
+
+    page = client.get(DASHBOARD)
+
+    assert page.status_code == 200
+    assert "There are no sector figures yet" in page.text
+
+
+def test_small_groups_are_shown_as_suppressed(client, sector):
+    submit_all(sector)
+    sector.submit(sector.board(sector="VO", levels=(1, 1, 1, 1)))
+    round_aggregate(round_=sector.round)
+    sign_in(client, sector.analyst)
+
+    page = client.get(DASHBOARD, {"cell": "sector:VO"})
+
+    assert page.status_code == 200
+    assert 'class="tag suppressed"' in page.text
+    assert figure(sector.round, "domain", "GO", cut="sector", value="VO").mean is None
+
+
+def test_an_inspector_s_look_at_the_figures_is_recorded(client, sector):
+    submit_all(sector)
+    user = inspector()
+    sign_in(client, user)
+
+    client.get(DASHBOARD)
+    client.get(reverse("monitoring:round", args=[sector.round.pk]))
+
+    events = AuditEvent.objects.filter(action=AuditAction.VIEW, actor_id=user.pk)
+    assert events.count() == 2
+    assert not AuditEvent.objects.filter(
+        action=AuditAction.VIEW, actor_id=sector.analyst.pk
+    ).exists()
+
+
+def test_the_dashboard_takes_the_same_queries_for_more_boards_and_rounds(client, sector):
+    sign_in(client, sector.analyst)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(DASHBOARD).status_code == 200
+        return len(captured)
+
+    submit_all(sector)
+    few = queries()
+    later = round_open(
+        actor=sector.analyst,
+        name="Meetronde 2027",
+        framework_version=sector.version,
+        period="2027",
+        sectors=["PO"],
+    )
+    sector.round = later
+    submit_all(sector, levels=SPREAD * 2)
+
+    assert MonitoringRound.objects.filter(aggregated_at__isnull=False).count() == 2
+    assert queries() == few
+
+
+# --- A board's benchmark ---------------------------------------------------------------------
+
+
+def benchmark_url(participant):
+    return reverse("monitoring:benchmark", args=[participant.board.pk])
+
+
+def test_a_board_sees_where_it_stands_against_the_quartiles(client, sector):
+    boards = [sector.board(levels=levels) for levels in SPREAD]
+    for board in boards:
+        sector.submit(board)
+    round_aggregate(round_=sector.round)
+    sign_in(client, boards[0].executive)
+
+    page = client.get(benchmark_url(boards[0]))
+
+    assert page.status_code == 200
+    assert "Whole round" in page.text
+    # GO: the board's mean 1.5 is below the lower quartile 2.1.
+    assert "in the lowest quarter" in page.text
+    assert "The diamond is your board." in page.text
+
+
+def test_a_board_that_has_not_submitted_is_told_how_to_compare(client, sector):
+    board = sector.board()
+    sign_in(client, board.executive)
+
+    page = client.get(benchmark_url(board))
+
+    assert page.status_code == 200
+    assert "Once your board has submitted" in page.text
+
+
+def test_a_group_too_small_to_compare_with_says_so(client, sector, settings):
+    settings.MONITORING_MIN_BOARDS = 10
+    boards = [sector.board(levels=levels) for levels in SPREAD]
+    for board in boards:
+        sector.submit(board)
+    round_aggregate(round_=sector.round)
+    sign_in(client, boards[0].executive)
+
+    page = client.get(benchmark_url(boards[0]))
+
+    assert page.status_code == 200
+    assert "too small (or too uniform) to compare with" in page.text
+    assert "in the lowest quarter" not in page.text
