@@ -214,7 +214,7 @@ def _group_figures(
             spread = board_means.get((cell, code), {}) if shown and subject == "domain" else {}
             lower, upper = quantile(spread, LOWER), quantile(spread, UPPER)
             if lower == upper:
-                # The middle half of the boards share one mean: quartiles would say too much of them.
+                # The middle half of the boards share one mean: quartiles would say too much.
                 lower = upper = None
             figures.append(
                 RoundFigure(
