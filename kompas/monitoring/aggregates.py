@@ -105,6 +105,8 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
     """Recompute every figure of the round and store it, suppressed cells marked as such."""
     # One recomputation per round at a time: a second waits, then recomputes with everything.
     MonitoringRound.objects.select_for_update().filter(pk=round_.pk).first()
+    # The figures are as of now: everything committed before the lock was taken is counted.
+    as_of = timezone.now()
     norms = list(
         Norm.objects.filter(framework_version=round_.framework_version).select_related(
             "domain__part"
@@ -172,7 +174,7 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
     figures += _quadrant_figures(round_, publication=publication, cells=cells, boards=boards)
     RoundFigure.objects.filter(round=round_).delete()
     RoundFigure.objects.bulk_create(figures)
-    MonitoringRound.objects.filter(pk=round_.pk).update(aggregated_at=timezone.now())
+    MonitoringRound.objects.filter(pk=round_.pk).update(aggregated_at=as_of)
     return publication
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kompas.monitoring import views
+from kompas.monitoring import dashboard_views, region_views, support_views, views
 
 # Included at the root with one namespace: board pages live under boards/, beside the board's
 # other pages; the programme analyst's pages under monitoring/.
@@ -13,6 +13,26 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path(
+        "boards/<int:board_id>/monitoring/benchmark/",
+        dashboard_views.benchmark,
+        name="benchmark",
+    ),
+    path("monitoring/", dashboard_views.dashboard, name="dashboard"),
     path("monitoring/rounds/", views.rounds, name="rounds"),
     path("monitoring/rounds/<int:round_id>/", views.round_detail, name="round"),
+    path("monitoring/rounds/<int:round_id>/recompute/", views.recompute, name="recompute"),
+    path("monitoring/support/", support_views.support_list, name="support"),
+    path(
+        "monitoring/support/boards/<int:board_id>/",
+        support_views.support_board,
+        name="support_board",
+    ),
+    path("monitoring/groups/", region_views.groups, name="groups"),
+    path("monitoring/groups/<int:group_id>/", region_views.group, name="group"),
+    path(
+        "boards/<int:board_id>/groups/<int:group_id>/results/",
+        region_views.board_group,
+        name="board_group",
+    ),
 ]

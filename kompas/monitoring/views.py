@@ -3,7 +3,6 @@ their figures, which come from RoundFigure rows only (disclosure control already
 
 import logging
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,7 +24,6 @@ from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm
 from kompas.monitoring import services
-from kompas.monitoring.aggregates import round_aggregate
 from kompas.monitoring.dashboard import cell_label, cell_sort_key
 from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.forms import RoundForm, SubmissionForm
@@ -35,6 +34,7 @@ from kompas.monitoring.models import (
     RoundStatus,
     Submission,
 )
+from kompas.monitoring.tasks import recompute_round_figures
 
 logger = logging.getLogger(__name__)
 
@@ -133,13 +133,20 @@ def board_rounds(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     )
 
 
-def _recompute(round_: MonitoringRound) -> None:
-    # The submission is stored by now; a failed recomputation must not make the board believe
-    # it was lost (and submit again), so it is logged and the next submission retries it.
-    try:
-        round_aggregate(round_=round_)
-    except Exception:
-        logger.exception("Recomputing the figures of round %s failed.", round_.pk)
+def refresh_figures(round_: MonitoringRound) -> None:
+    """Have the worker recompute the round's figures once the current transaction commits.
+
+    A failed enqueue must not make the board believe its submission was lost (and submit
+    again): it is logged, and the next submission or the analyst's "recompute" asks again.
+    """
+
+    def enqueue() -> None:
+        try:
+            recompute_round_figures.enqueue(round_.pk, timezone.now().isoformat())
+        except Exception:
+            logger.exception("Could not ask for the figures of round %s.", round_.pk)
+
+    transaction.on_commit(enqueue)
 
 
 @login_required
@@ -172,9 +179,7 @@ def submit(request: HttpRequest, access: BoardAccess, round_id: int) -> HttpResp
     except ValidationError as error:
         messages.error(request, error_text(error))
         return back
-    # For now the round's figures are recomputed right after each submission. At scale this
-    # moves to the task worker, which can fold a burst of submissions into one recomputation.
-    transaction.on_commit(partial(_recompute, round_))
+    refresh_figures(round_)
     messages.success(
         request, _("Your evaluation was submitted to %(round)s.") % {"round": round_.name}
     )
@@ -229,6 +234,20 @@ def rounds(request: HttpRequest) -> HttpResponse:
         {"rounds": listing, "form": form, "version": version},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@analyst_only
+@require_POST
+def recompute(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_object_or_404(MonitoringRound, pk=round_id)
+    refresh_figures(round_)
+    messages.success(
+        request,
+        _("The figures of %(round)s are being recomputed in the background.")
+        % {"round": round_.name},
+    )
+    return redirect("monitoring:round", round_.pk)
 
 
 @dataclass
@@ -290,5 +309,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "cells": cells,
             "submissions": whole.boards if whole else None,
             "k": settings.MONITORING_MIN_BOARDS,
+            "analyst": has_sector_role(request.user, SectorRole.PROGRAMME_ANALYST),
         },
     )
