@@ -58,7 +58,7 @@ def _groups(round_: MonitoringRound) -> tuple[list[Group], set[Cell]]:
         .distinct()
     ):
         values[signature][code].add(value_of(level=level, not_applicable=not_applicable))
-    for signature, quadrant in unknown.values_list("signature", "quadrant").distinct():
+    for signature, quadrant in unknown.values_list("signature", "quadrant").order_by().distinct():
         values[signature][QUADRANT].add(quadrant)
     groups = [
         Group(

@@ -8,6 +8,7 @@ of boards, norms or rounds.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,9 +155,10 @@ def sector_dashboard(
     shown_rounds = [found for found in rounds if found.opened_at <= round_.opened_at]
     figures: dict[tuple[int, str, str], RoundFigure] = {
         (figure.round_id, figure.subject, figure.code): figure
+        # Norms of the chosen round only; earlier rounds give the trend of domains and parts.
         for figure in RoundFigure.objects.filter(
             round__in=[found.pk for found in shown_rounds], cut=cell.cut, value=cell.value
-        )
+        ).filter(Q(round=round_) | ~Q(subject="norm"))
     }
     version = round_.framework_version
     domains = list(Domain.objects.filter(framework_version=version).order_by("position", "code"))

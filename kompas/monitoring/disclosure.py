@@ -37,10 +37,12 @@ class Atom:
     boards: int = 0
     values: dict[str, set[str]] = field(default_factory=dict)
 
-    def add(self, group: Group) -> None:
+    def add(self, group: Group, norms: Iterable[str] | None = None) -> None:
+        """Merge a group in: its boards, and its values on `norms` (every norm when None)."""
         self.boards += group.boards
-        for norm, values in group.values.items():
-            self.values.setdefault(norm, set()).update(values)
+        for norm in group.values if norms is None else norms:
+            if norm in group.values:
+                self.values.setdefault(norm, set()).update(group.values[norm])
 
 
 @dataclass(frozen=True)
@@ -71,23 +73,32 @@ def protect(
             if cell in sizes:
                 sizes[cell] += group.boards
     primary = {cell for cell, size in sizes.items() if size >= k}
-    published = _suppress_until(groups, primary, sizes, lambda atom: atom.boards >= k)
+    published = _suppress_until(groups, primary, sizes, lambda atom: atom.boards >= k, norms=())
 
     def varied(norm: str) -> Callable[[Atom], bool]:
         return lambda atom: atom.boards >= k and len(atom.values.get(norm, ())) >= 2
 
-    per_norm = {norm: _suppress_until(groups, published, sizes, varied(norm)) for norm in norms}
+    # Each norm's loop merges only that norm's values: the atoms' board counts are the same.
+    per_norm = {
+        norm: _suppress_until(groups, published, sizes, varied(norm), norms=(norm,))
+        for norm in norms
+    }
     return Publication(cells=published, norms=per_norm)
 
 
-def atoms(groups: Iterable[Group], published: Iterable[Cell]) -> dict[frozenset[Cell], Atom]:
-    """The groups merged by the published cells they are in; boards in none are left out."""
+def atoms(
+    groups: Iterable[Group], published: Iterable[Cell], norms: Iterable[str] | None = None
+) -> dict[frozenset[Cell], Atom]:
+    """The groups merged by the published cells they are in; boards in none are left out.
+
+    `norms` limits the values merged to those norms (all when None): the loops need one at most.
+    """
     shown = frozenset(published)
     merged: dict[frozenset[Cell], Atom] = {}
     for group in groups:
         signature = group.cells & shown
         if signature:
-            merged.setdefault(signature, Atom()).add(group)
+            merged.setdefault(signature, Atom()).add(group, norms)
     return merged
 
 
@@ -96,11 +107,13 @@ def _suppress_until(
     published: set[Cell] | frozenset[Cell],
     sizes: Mapping[Cell, int],
     ok: Callable[[Atom], bool],
+    *,
+    norms: tuple[str, ...],
 ) -> frozenset[Cell]:
     """Suppress cells, one at a time, until every atom is acceptable (or nothing is left)."""
     shown = set(published)
     while True:
-        current = atoms(groups, shown)
+        current = atoms(groups, shown, norms)
         bad = sorted(
             (signature for signature, atom in current.items() if not ok(atom)),
             key=lambda signature: (current[signature].boards, sorted(signature)),
@@ -115,7 +128,7 @@ def _suppress_until(
         def merged(cell: Cell, worst: frozenset[Cell] = worst) -> tuple[bool, int, int]:
             # The smallest cell that fixes the atom loses least; failing that, the cell whose
             # suppression grows the atom most gets closest.
-            after = atoms(groups, shown - {cell})
+            after = atoms(groups, shown - {cell}, norms)
             atom = after.get(worst - {cell}, Atom())
             if ok(atom):
                 return (True, -sizes.get(cell, 0), atom.boards)
