@@ -1,0 +1,67 @@
+"""The demo's sector: a small synthetic sector with three rounds, and the demo board taking part.
+
+So that the analyst, the regional coordinator and the inspector of the demo have something to
+look at: figures (with suppressed cells, as a sector this small has), a benchmark for the demo
+board, a support list, a region with named results and the inspectorate's signals.
+"""
+
+from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.boards.access import access_board
+from kompas.boards.models import Board, Group, GroupMembership
+from kompas.boards.roles import Action, BoardRole
+from kompas.monitoring.aggregates import round_aggregate
+from kompas.monitoring.models import Audience, MonitoringRound, RoundStatus, Submission
+from kompas.monitoring.services import submission_create
+from kompas.monitoring.synthetic import FIRST_BG_NUMBER, sector_seed
+
+DEMO_SECTOR_BOARDS, DEMO_SECTOR_ROUNDS, DEMO_SECTOR_SEED = 80, 3, 2026
+# Synthetic boards that join the demo's region and share their results with it by name.
+REGION_MEMBERS = 4
+
+
+def seed_sector_demo(*, board: Board, group: Group) -> str:
+    """Seed the small sector once; the demo board submits its approved evaluation to it."""
+    if Board.objects.filter(bg_number__gte=str(FIRST_BG_NUMBER)).exists():
+        return "Demo sector: already present."
+    rounds = sector_seed(
+        boards=DEMO_SECTOR_BOARDS, rounds=DEMO_SECTOR_ROUNDS, seed=DEMO_SECTOR_SEED
+    )
+    open_round = next(found for found in rounds.rounds if found.status == RoundStatus.OPEN)
+    sharing = (
+        Submission.objects.filter(round=open_round, consents__audience=Audience.REGION)
+        .select_related("board")
+        .order_by("board__name")[:REGION_MEMBERS]
+    )
+    for submission in sharing:
+        GroupMembership.objects.get_or_create(
+            group=group, board=submission.board, defaults={"shares_named_results": True}
+        )
+    _submit(board, open_round)
+    for round_ in MonitoringRound.objects.filter(pk__in=[found.pk for found in rounds.rounds]):
+        round_aggregate(round_=round_)
+    return (
+        f"Demo sector: {rounds.boards} synthetic boards, {len(rounds.rounds)} rounds, "
+        f"{rounds.submissions} submissions; {board.name} submitted to {open_round.name}."
+    )
+
+
+def _submit(board: Board, round_: MonitoringRound) -> None:
+    assessment = (
+        SelfAssessment.objects.filter(
+            board=board,
+            status=AssessmentStatus.APPROVED,
+            framework_version=round_.framework_version,
+        )
+        .order_by("-period")
+        .first()
+    )
+    executive = board.memberships.filter(role=BoardRole.EXECUTIVE).first()
+    if assessment is None or executive is None:
+        return
+    submission_create(
+        access=access_board(user=executive.user, board_id=board.pk, action=Action.APPROVE),
+        actor=executive.user,
+        round_=round_,
+        assessment=assessment,
+        share_with={Audience.SUPPORT, Audience.REGION, Audience.INSPECTORATE},
+    )
