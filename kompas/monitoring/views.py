@@ -299,7 +299,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         # A cell's board count is published with any of its figures that is shown.
         boards = next((f.boards for f in found.values() if f.boards is not None), None)
         cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables))
-    whole = next((cell for cell in cells if cell.cut == "all"), None)
     record_inspector_view(request, f"round figures: {round_.name}")
     return render(
         request,
@@ -307,7 +306,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         {
             "round": round_,
             "cells": cells,
-            "submissions": whole.boards if whole else None,
+            # How many boards took part is no board's level; the analyst runs the round with it.
+            "submissions": round_.submissions.count(),
             "k": settings.MONITORING_MIN_BOARDS,
             "analyst": has_sector_role(request.user, SectorRole.PROGRAMME_ANALYST),
         },
