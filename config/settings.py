@@ -1,5 +1,6 @@
 """IBP-Kompas settings, driven by environment variables (documented in docs/operations.md)."""
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -40,6 +41,26 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    if raw not in choices:
+        allowed = ", ".join(choices)
+        raise ImproperlyConfigured(f"{name} must be one of {allowed}; not {raw!r}.")
+    return raw
+
+
+def env_date(name: str, *, default: datetime.date) -> datetime.date:
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date as YYYY-MM-DD, not {raw!r}.") from None
 
 
 def local_secret_key() -> str:
@@ -90,6 +111,7 @@ INSTALLED_APPS = [
     "kompas.plans",
     "kompas.reports",
     "kompas.monitoring",
+    "kompas.incidents",
     "django_tasks_db",
 ]
 
@@ -324,6 +346,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MONITORING_MIN_BOARDS = env_int("MONITORING_MIN_BOARDS", default=10)
 if MONITORING_MIN_BOARDS < 2:
     raise ImproperlyConfigured("MONITORING_MIN_BOARDS must be 2 or more.")
+
+# What the Inspectorate sees beyond the signals, for boards that consented (docs/monitoring.md,
+# "Inspectorate"); the legal basis is still being set, so the operator chooses.
+INSPECTORATE_SHARING_LEVELS = ("signals", "signals_and_plan", "everything")
+INSPECTORATE_SHARING = env_choice(
+    "INSPECTORATE_SHARING", default="signals", choices=INSPECTORATE_SHARING_LEVELS
+)
+# By these dates every board has an approved self-evaluation and an approved plan (BRIEF 1).
+MONITORING_EVALUATION_DEADLINE = env_date(
+    "MONITORING_EVALUATION_DEADLINE", default=datetime.date(2027, 12, 31)
+)
+MONITORING_PLAN_DEADLINE = env_date("MONITORING_PLAN_DEADLINE", default=datetime.date(2027, 12, 31))
 
 # Owners of open measures are reminded this many days before the due date, and once overdue.
 PLAN_REMINDER_DAYS_BEFORE = env_int("PLAN_REMINDER_DAYS_BEFORE", default=14)

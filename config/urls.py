@@ -21,5 +21,6 @@ urlpatterns = [
     path("boards/", include("kompas.reports.urls")),
     path("platform/", include("kompas.boards.platform_urls")),
     path("", include("kompas.monitoring.urls")),
+    path("", include("kompas.incidents.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

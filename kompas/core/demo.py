@@ -33,6 +33,7 @@ from kompas.boards.models import (
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.frameworks.services import framework_import
+from kompas.incidents.demo import seed_incidents
 from kompas.plans.demo import seed_plan
 from kompas.plans.threats import threat_catalogue_load
 
@@ -172,6 +173,14 @@ def seed_demo(*, with_accounts: bool) -> list[str]:
                     executive=people[BoardRole.EXECUTIVE],
                 )
             )
+            demo_numbers = [demo.bg_number for demo in DEMO_BOARDS]
+            for demo_board in Board.objects.filter(bg_number__in=demo_numbers):
+                members = {m.role: m.user for m in Membership.objects.filter(board=demo_board)}
+                report.append(seed_incidents(board=demo_board, people=members))
+            # The synthetic sector draws on this module's typical levels: a cycle at import.
+            from kompas.monitoring.demo import seed_sector_demo  # noqa: PLC0415
+
+            report.append(seed_sector_demo(board=scholen, group=group))
     return report
 
 

@@ -127,7 +127,7 @@ def _quadrants(round_: MonitoringRound, figure: RoundFigure | None) -> QuadrantF
         counts=[
             QuadrantCount(
                 quadrant=quadrant,
-                label=label,
+                label=str(label),
                 count=figure.counts.get(quadrant, 0),
                 percent=round(100 * figure.counts.get(quadrant, 0) / placed) if placed else 0,
             )

@@ -26,11 +26,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rounds = aggregated_rounds()
     if not rounds:
         return render(request, "monitoring/dashboard.html", {"dashboard": None})
-    round_ = rounds[-1]
-    if "round" in request.GET:
-        round_ = next((found for found in rounds if str(found.pk) == request.GET["round"]), None)
-        if round_ is None:
-            raise Http404("No round with figures by that number.")
+    asked = request.GET.get("round")
+    round_ = next((found for found in rounds if str(found.pk) == asked), None) if asked else None
+    if asked and round_ is None:
+        raise Http404("No round with figures by that number.")
+    round_ = round_ or rounds[-1]
     try:
         figures = sector_dashboard(
             rounds=rounds, round_=round_, cell=parse_cell(request.GET.get("cell", "all"))

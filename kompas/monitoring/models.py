@@ -105,7 +105,11 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "board"], name="submission_once_per_round"),
         ]
-        indexes = [models.Index(fields=["round", "signature"], name="submission_round_signature")]
+        indexes = [
+            models.Index(fields=["round", "signature"], name="submission_round_signature"),
+            # A board's latest submission (support list, regions, inspectorate signals).
+            models.Index(fields=["board", "round"], name="submission_board_round"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.board}"

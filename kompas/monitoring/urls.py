@@ -1,6 +1,12 @@
 from django.urls import path
 
-from kompas.monitoring import dashboard_views, region_views, support_views, views
+from kompas.monitoring import (
+    dashboard_views,
+    inspectorate_views,
+    region_views,
+    support_views,
+    views,
+)
 
 # Included at the root with one namespace: board pages live under boards/, beside the board's
 # other pages; the programme analyst's pages under monitoring/.
@@ -34,5 +40,11 @@ urlpatterns = [
         "boards/<int:board_id>/groups/<int:group_id>/results/",
         region_views.board_group,
         name="board_group",
+    ),
+    path("monitoring/inspectorate/", inspectorate_views.inspectorate, name="inspectorate"),
+    path(
+        "monitoring/inspectorate/boards/<int:board_id>/",
+        inspectorate_views.inspectorate_board,
+        name="inspectorate_board",
     ),
 ]

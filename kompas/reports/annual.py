@@ -52,12 +52,21 @@ class IncidentFigures:
 
 
 def incident_figures(*, board: Board, year: int) -> IncidentFigures | None:
-    """The year's incident figures, or None while the board has no incident register.
+    """The year's incident figures, or None while the board has never used the register.
 
-    The incident register (BRIEF 4.6) will answer here with its yearly counts. None leaves the
-    incident sentences out of the paragraph, rather than claiming there were no incidents.
+    The counts come from the incident register (BRIEF 4.6). A board that registered no incident
+    at all may keep its register elsewhere: None leaves the incident sentences out of the
+    paragraph, rather than claiming there were no incidents.
     """
-    return None
+    # Imported here: the incident register adds a panel to reports, reports reads its counts.
+    from kompas.incidents.selectors import yearly_figures  # noqa: PLC0415
+
+    figures = yearly_figures(board=board, year=year)
+    if not figures.ever:
+        return None
+    return IncidentFigures(
+        registered=figures.registered, breaches=figures.breaches, notified=figures.notified
+    )
 
 
 # --- The paragraph ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[3]
-READS = re.compile(r"""(?:os\.environ\.get|env_bool|env_int|env_list)\(\s*["']([A-Z_]+)["']""")
+READS = re.compile(r"""(?:os\.environ\.get|env_[a-z]+)\(\s*["']([A-Z_]+)["']""")
 
 
 def test_every_setting_variable_is_documented():

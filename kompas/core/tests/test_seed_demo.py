@@ -6,6 +6,7 @@ from kompas.boards.models import Board, Membership, School, SectorAssignment
 from kompas.boards.roles import BoardRole
 from kompas.core.demo import DEFAULT_DEMO_PASSWORD, demo_logins
 from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.monitoring.synthetic import SYNTHETIC_ACCOUNT
 
 
 @pytest.mark.django_db
@@ -29,7 +30,10 @@ def test_it_loads_framework_boards_and_a_person_per_role_and_can_run_again(setti
         assert Membership.objects.get(user__email=f"{role}@voorbeeldscholen.demo").role == role
         assert Membership.objects.get(user__email=f"{role}@voorbeeldcollege.demo").board == college
     assert SectorAssignment.objects.count() == 4
-    assert User.objects.count() == 16
+    # A person per role on each board, the four sector people, and the inactive account that
+    # the synthetic demo sector is recorded under.
+    assert User.objects.count() == 16 + 1
+    assert not User.objects.get(email=SYNTHETIC_ACCOUNT).is_active
     assert "loaded" in first
     assert "already present" in second
     assert DEFAULT_DEMO_PASSWORD in second

@@ -71,7 +71,7 @@ def test_no_board_s_level_can_be_recovered_from_a_round_s_published_figures(seed
         if figure.code in (*PROBED, QUADRANT):
             cell = Cell(figure.cut, figure.value)
             shown_cells.setdefault(figure.code, set()).add(cell)
-            stored[figure.code, cell] = figure.counts
+            stored[figure.code, cell] = figure.counts or {}
     publication = Publication(
         cells=frozenset().union(*shown_cells.values()),
         norms={code: frozenset(cells) for code, cells in shown_cells.items()},
