@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kompas.boards.access import BoardAccess, board_view, has_sector_role
+from kompas.boards.access import BoardAccess, board_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.monitoring.charts import SpreadInput, spread_chart
 from kompas.monitoring.dashboard import (
@@ -61,13 +61,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         target_level=round_.framework_version.target_level,
     )
+    roles = set(request.user.sector_assignments.values_list("role", flat=True))
     return render(
         request,
         "monitoring/dashboard.html",
         {
             "dashboard": figures,
             "chart": chart,
-            "analyst": has_sector_role(request.user, SectorRole.PROGRAMME_ANALYST),
+            "analyst": SectorRole.PROGRAMME_ANALYST in roles,
+            "inspector": SectorRole.INSPECTOR in roles,
+            "coordinator": SectorRole.REGIONAL_COORDINATOR in roles,
         },
     )
 
