@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kompas.boards.access import BoardAccess, board_view
+from kompas.boards.models import SectorAssignment
 from kompas.boards.roles import Action, SectorRole
 from kompas.monitoring.charts import SpreadInput, spread_chart
 from kompas.monitoring.dashboard import (
@@ -61,7 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         target_level=round_.framework_version.target_level,
     )
-    roles = set(request.user.sector_assignments.values_list("role", flat=True))
+    roles = set(
+        SectorAssignment.objects.filter(user_id=request.user.pk).values_list("role", flat=True)
+    )
     return render(
         request,
         "monitoring/dashboard.html",
