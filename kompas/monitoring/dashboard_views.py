@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kompas.boards.access import BoardAccess, board_view
-from kompas.boards.models import SectorAssignment
 from kompas.boards.roles import Action, SectorRole
+from kompas.core.http import AuthenticatedHttpRequest
 from kompas.monitoring.charts import SpreadInput, spread_chart
 from kompas.monitoring.dashboard import (
     UnknownCell,
@@ -23,7 +23,7 @@ from kompas.monitoring.views import figure_readers, record_inspector_view
 @login_required
 @figure_readers
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds = aggregated_rounds()
     if not rounds:
         return render(request, "monitoring/dashboard.html", {"dashboard": None})
@@ -62,9 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         target_level=round_.framework_version.target_level,
     )
-    roles = set(
-        SectorAssignment.objects.filter(user_id=request.user.pk).values_list("role", flat=True)
-    )
+    roles = set(request.user.sector_assignments.values_list("role", flat=True))
     return render(
         request,
         "monitoring/dashboard.html",
