@@ -89,6 +89,13 @@ def has_sector_role(user: Any, *roles: SectorRole) -> bool:
     return user.sector_assignments.filter(role__in=roles).exists()
 
 
+def sector_roles(user: Any) -> set[str]:
+    """Every sector role the person holds, in one query: for pages that vary by role."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(user.sector_assignments.values_list("role", flat=True))
+
+
 # HttpResponseBase: a board view may also stream a file (FileResponse).
 ViewFunction = Callable[..., HttpResponseBase]
 ViewDecorator = Callable[[ViewFunction], ViewFunction]

@@ -5,6 +5,8 @@ roles with VIEW_INCIDENTS (executive, coordinator, privacy officer). Every page 
 incident, and the register itself, is recorded in the board's audit trail as a view.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -167,6 +169,42 @@ def _initial(incident: Incident) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Saved:
+    """The outcome of a form post: the redirect when saved, else the conflict and the status."""
+
+    response: HttpResponse | None = None
+    conflict: Incident | None = None
+    status: int = 200
+
+
+def _save(
+    request: HttpRequest,
+    access: BoardAccess,
+    incident: Incident,
+    *,
+    form: IncidentForm | DecisionForm,
+    save: Callable[[int], object],
+    done: str,
+) -> Saved:
+    """Post a form the way the edit and decision pages share: a GET only records the view;
+    a valid post saves at the form's revision (409 on a colleague's change, 400 on an error)."""
+    if request.method != "POST":
+        _record_view(request, access, incident)
+        return Saved()
+    if not form.is_valid():
+        return Saved(status=400)
+    try:
+        save(form.cleaned_data["revision"] or 0)
+    except services.IncidentConflict as clash:
+        return Saved(conflict=clash.current, status=409)
+    except ValidationError as error:
+        add_validation_errors(form, error)
+        return Saved(status=400)
+    messages.success(request, done)
+    return Saved(response=redirect("incidents:incident", access.board.pk, incident.pk))
+
+
 @login_required
 @board_view(Action.VIEW_INCIDENTS)
 def edit(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpResponse:
@@ -176,30 +214,22 @@ def edit(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpRes
         initial=_initial(found),
         norms=selectors.linkable_norms(board=access.board).select_related("domain"),
     )
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.incident_update(
-                    access=access,
-                    actor=request.user,
-                    incident=found,
-                    revision=form.cleaned_data["revision"] or 0,
-                    data=form.incident_data(),
-                )
-            except services.IncidentConflict as clash:
-                conflict, status = clash.current, 409
-            except ValidationError as error:
-                add_validation_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Incident saved."))
-                return redirect("incidents:incident", access.board.pk, found.pk)
-        else:
-            status = 400
-    else:
-        _record_view(request, access, found)
+    saved = _save(
+        request,
+        access,
+        found,
+        form=form,
+        save=lambda revision: services.incident_update(
+            access=access,
+            actor=request.user,
+            incident=found,
+            revision=revision,
+            data=form.incident_data(),
+        ),
+        done=_("Incident saved."),
+    )
+    if saved.response:
+        return saved.response
     return render(
         request,
         "incidents/edit.html",
@@ -208,10 +238,10 @@ def edit(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpRes
             "board": access.board,
             "incident": found,
             "form": form,
-            "conflict": conflict,
+            "conflict": saved.conflict,
             "statuses": IncidentStatus,
         },
-        status=status,
+        status=saved.status,
     )
 
 
@@ -230,30 +260,22 @@ def decision(request: HttpRequest, access: BoardAccess, incident_id: int) -> Htt
         if found.notified_at:
             initial["notified_at"] = found.notified_at
     form = DecisionForm(request.POST or None, initial=initial)
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.incident_decide(
-                    access=access,
-                    actor=request.user,
-                    incident=found,
-                    revision=form.cleaned_data["revision"] or 0,
-                    data=form.decision_data(),
-                )
-            except services.IncidentConflict as clash:
-                conflict, status = clash.current, 409
-            except ValidationError as error:
-                add_validation_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Decision recorded."))
-                return redirect("incidents:incident", access.board.pk, found.pk)
-        else:
-            status = 400
-    else:
-        _record_view(request, access, found)
+    saved = _save(
+        request,
+        access,
+        found,
+        form=form,
+        save=lambda revision: services.incident_decide(
+            access=access,
+            actor=request.user,
+            incident=found,
+            revision=revision,
+            data=form.decision_data(),
+        ),
+        done=_("Decision recorded."),
+    )
+    if saved.response:
+        return saved.response
     return render(
         request,
         "incidents/decision.html",
@@ -263,9 +285,9 @@ def decision(request: HttpRequest, access: BoardAccess, incident_id: int) -> Htt
             "incident": found,
             "clock": found.clock(timezone.now()),
             "form": form,
-            "conflict": conflict,
+            "conflict": saved.conflict,
         },
-        status=status,
+        status=saved.status,
     )
 
 

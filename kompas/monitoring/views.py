@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
-from kompas.boards.access import BoardAccess, board_view, has_sector_role, sector_view
+from kompas.boards.access import BoardAccess, board_view, sector_roles, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm
@@ -49,9 +49,9 @@ figure_readers = sector_view(
 )
 
 
-def record_inspector_view(request: HttpRequest, description: str) -> None:
+def record_inspector_view(request: HttpRequest, roles: set[str], description: str) -> None:
     """The Inspectorate's every look at monitoring is on the record, figures included."""
-    if has_sector_role(request.user, SectorRole.INSPECTOR):
+    if SectorRole.INSPECTOR in roles:
         audit_record(action=AuditAction.VIEW, actor=request.user, object_repr=description[:300])
 
 
@@ -299,7 +299,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         # A cell's board count is published with any of its figures that is shown.
         boards = next((f.boards for f in found.values() if f.boards is not None), None)
         cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables))
-    record_inspector_view(request, f"round figures: {round_.name}")
+    roles = sector_roles(request.user)
+    record_inspector_view(request, roles, f"round figures: {round_.name}")
     return render(
         request,
         "monitoring/round.html",
@@ -309,6 +310,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             # How many boards took part is no board's level; the analyst runs the round with it.
             "submissions": round_.submissions.count(),
             "k": settings.MONITORING_MIN_BOARDS,
-            "analyst": has_sector_role(request.user, SectorRole.PROGRAMME_ANALYST),
+            "analyst": SectorRole.PROGRAMME_ANALYST in roles,
         },
     )
