@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from kompas.boards.models import Board
+from kompas.testing import clock
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, clock.pinned_ticking]
 
 
 def test_the_dashboard_and_the_annual_report_pages_are_accessible(

@@ -35,12 +35,13 @@ from kompas.monitoring.models import Consent, MonitoringRound, Submission, Submi
 from kompas.monitoring.services import consent_withdraw, round_open, submission_create
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, plan_approve
+from kompas.testing import clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, clock.pinned]
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 NORMS = ("GO.01", "GO.02", "BC.03", "BV.01")
-TODAY = datetime.date(2026, 6, 1)
+TODAY = clock.TODAY
 
 
 class Inspection:

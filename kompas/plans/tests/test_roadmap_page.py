@@ -16,6 +16,9 @@ from kompas.frameworks.models import Norm
 from kompas.frameworks.tests.builders import framework_doc, norm_doc
 from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import Measure, MeasureNorm, MeasureStatus
+from kompas.testing import clock
+
+pytestmark = clock.pinned
 
 EXECUTIVE = BoardRole.EXECUTIVE
 

@@ -13,6 +13,9 @@ from kompas.frameworks.tests.builders import framework_doc, norm_doc
 from kompas.frameworks.tests.conftest import import_document
 from kompas.reports.dashboard import FactsPanel, PanelSpec, register_panel, unregister_panel
 from kompas.reports.tests.dashboard_world import COORD, SUPERVISOR, ReportWorld
+from kompas.testing import clock
+
+pytestmark = clock.pinned
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ from kompas.boards.roles import BoardRole
 from kompas.core.demo import DEMO_BOARDS, seed_demo
 from kompas.reports.pdf import ASSETS, LocalFilesOnly
 from kompas.reports.tests.dashboard_world import COORD, SUPERVISOR, ReportWorld
+from kompas.testing import clock
+
+pytestmark = clock.pinned
 
 HOSTILE = "<script>alert(1)</script>"
 FORMULA = "=1+1"
