@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from kompas.testing.world import PlanWorld, ReportWorld, World
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -36,3 +38,19 @@ def pytest_collection_modifyitems(config, items):
             "Only browser tests may use a parameter or fixture called 'page': "
             + ", ".join(misnamed)
         )
+
+
+# The one test world (kompas/testing/world.py), offered to every app's tests.
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def plan_world(db):
+    return PlanWorld()
+
+
+@pytest.fixture
+def report_world(db):
+    return ReportWorld()

@@ -66,7 +66,7 @@ def main(database: str) -> int:
     settings.DEBUG = False
 
     from bench.harness import cases, measure, table
-    from kompas.core.demo import SHIPPED_FRAMEWORK
+    from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
     from kompas.frameworks.services import framework_import
 
     framework_import(path=SHIPPED_FRAMEWORK)

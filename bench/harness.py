@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from kompas.core.demo import SHIPPED_FRAMEWORK
 from kompas.frameworks.fileformat import parse_framework_text
 from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import_document
 
 
@@ -190,7 +190,7 @@ def report_world() -> tuple[Client, str]:
     from kompas.boards.access import access_board
     from kompas.boards.models import Board, Membership
     from kompas.boards.roles import Action, BoardRole
-    from kompas.core.demo import _level
+    from kompas.demo.levels import typical_level
     from kompas.plans.models import Measure, MeasureNorm, PlanVersion, RiskAcceptance
     from kompas.plans.selectors import plan_check
     from kompas.plans.services import snapshot
@@ -203,7 +203,7 @@ def report_world() -> tuple[Client, str]:
     rng = random.Random(2026)  # noqa: S311 - benchmark data, not security
     approved = assessment_start(access=access, actor=user, framework_version=version, period="2025")
     for score in approved.scores.select_related("norm__domain"):
-        score.level = _level(rng, score.norm.domain.code)
+        score.level = typical_level(rng, score.norm.domain.code)
         score.save(update_fields=["level"])
     NormScore.objects.filter(assessment=approved).update(to_confirm=False)
     approved.status = AssessmentStatus.APPROVED
@@ -288,9 +288,9 @@ def sector_cases(*, database: str, runs: int) -> list[Case]:
     from kompas.accounts.models import User
     from kompas.boards.models import SectorAssignment
     from kompas.boards.roles import SectorRole
+    from kompas.demo.synthetic import sector_seed
     from kompas.monitoring.aggregates import round_aggregate
     from kompas.monitoring.models import MonitoringRound
-    from kompas.monitoring.synthetic import sector_seed
 
     boards, rounds = sector_size(database)
     seeded: list[MonitoringRound] = []

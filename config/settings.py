@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "kompas.reports",
     "kompas.monitoring",
     "kompas.incidents",
+    "kompas.exports",
+    "kompas.demo",
     "django_tasks_db",
 ]
 

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.evidence import evidence_add_file
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
@@ -20,8 +19,6 @@ from kompas.boards.models import Board, Group, Membership, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole, may
 from kompas.boards.services import invitation_create
 from kompas.frameworks.models import Norm
-from kompas.frameworks.tests.builders import framework_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.incidents.models import Incident
 from kompas.incidents.services import ReportData, incident_report
 from kompas.monitoring.models import Consent, Submission
@@ -29,6 +26,8 @@ from kompas.monitoring.services import round_open
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept
 from kompas.reports.annual_services import annual_report_approve, annual_report_draft
+from kompas.testing.frameworks import framework_doc, import_document
+from kompas.testing.people import UserFactory
 
 
 @dataclass(frozen=True)

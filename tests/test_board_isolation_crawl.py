@@ -12,7 +12,7 @@ from django.core.management import call_command
 from kompas.accounts.models import User
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
-from kompas.core.demo import DEFAULT_DEMO_PASSWORD
+from kompas.demo.seed import DEFAULT_DEMO_PASSWORD
 
 HREF = re.compile(r'<(?:a|form)\b[^>]*?(?:href|action)="([^"#]+)"', re.IGNORECASE)
 SKIP = ("/static/", "/accounts/logout/", "/i18n/", "/frameworks/", "/admin/")

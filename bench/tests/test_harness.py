@@ -2,8 +2,8 @@ import pytest
 
 from bench import harness
 from bench.harness import Case, cases, measure, table
-from kompas.core.demo import SHIPPED_FRAMEWORK
 from kompas.frameworks.models import Norm
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards import selectors, services
 from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
 from kompas.boards.forms import AcceptInvitationForm, InvitationForm, SchoolForm
@@ -15,7 +16,6 @@ from kompas.boards.models import Board, Group, GroupMembership, Membership
 from kompas.boards.roles import Action
 from kompas.boards.services import InvitationError
 from kompas.core.forms import add_validation_errors
-from kompas.core.http import AuthenticatedHttpRequest
 
 
 @login_required

@@ -1,16 +1,7 @@
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-
-from kompas.frameworks import selectors as framework_selectors
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    frameworks = framework_selectors.framework_list()
-    return render(request, "core/home.html", {"frameworks": frameworks})
 
 
 @never_cache

@@ -9,6 +9,12 @@ SEARCH_MAX_LENGTH = 200
 
 
 @require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what IBP-Kompas is for, and the frameworks it holds."""
+    return render(request, "frameworks/home.html", {"frameworks": selectors.framework_list()})
+
+
+@require_safe
 def framework_index(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/index.html", {"frameworks": selectors.framework_list()})
 

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import BrowserContext, Page, expect
 
-from kompas.core.demo import DEFAULT_DEMO_PASSWORD
+from kompas.demo.seed import DEFAULT_DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kompas.core.demo import DEFAULT_DEMO_PASSWORD
+from kompas.demo.seed import DEFAULT_DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

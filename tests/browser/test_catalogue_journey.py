@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kompas.core.demo import SHIPPED_FRAMEWORK
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from config import settings as configured
-from kompas.accounts.tests.factories import UserFactory
 from kompas.boards.models import Board, Membership, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
+from kompas.testing.people import UserFactory
 
 PASSWORD = "een-lang-wachtwoord"
 

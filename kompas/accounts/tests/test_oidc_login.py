@@ -17,12 +17,12 @@ from django.test import Client
 from django.urls import reverse
 
 from kompas.accounts.models import User
-from kompas.accounts.tests.factories import UserFactory
 from kompas.accounts.tests.oidc_provider import OidcProvider, Person
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards import services
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
+from kompas.testing.people import UserFactory
 
 
 @pytest.fixture(scope="module")

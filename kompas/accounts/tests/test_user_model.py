@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate
 from django.db import IntegrityError
 
 from kompas.accounts.models import User
-from kompas.accounts.tests.factories import UserFactory
+from kompas.testing.people import UserFactory
 
 
 @pytest.mark.django_db

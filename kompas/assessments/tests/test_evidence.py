@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.evidence import (
     evidence_add_file,
     evidence_add_link,
@@ -21,7 +20,6 @@ from kompas.assessments.evidence import (
 from kompas.assessments.models import AssessmentStatus, Evidence, FrozenError, SelfAssessment
 from kompas.assessments.services import assessment_start
 from kompas.audit.models import AuditAction, AuditEvent
-from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
 
 COORD = BoardRole.COORDINATOR
@@ -302,9 +300,7 @@ def test_a_supervisor_may_not_download_evidence(client, world, root):
 
 def test_a_member_of_another_board_gets_404_for_the_download(client, world, root):
     evidence = add_file(world, "beleid.pdf", PDF)
-    other = Board.objects.create(name="Stichting B", bg_number="41002")
-    outsider = UserFactory.create(email="coordinator@b.example.nl")
-    Membership.objects.create(user=outsider, board=other, role=COORD)
+    other, outsider = world.outsider, world.outsiders[COORD]
     client.force_login(outsider)
 
     own_board_url = reverse("assessments:evidence_download", args=[other.pk, evidence.pk])

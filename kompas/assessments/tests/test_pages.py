@@ -8,8 +8,7 @@ from django.urls import reverse
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.roles import Action, BoardRole
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
 
 COORD = BoardRole.COORDINATOR
 

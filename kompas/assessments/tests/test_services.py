@@ -1,7 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.models import AssessmentStatus, FrozenError, NormScore
 from kompas.assessments.services import (
     ScoreChange,
@@ -14,6 +13,7 @@ from kompas.assessments.services import (
 )
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.roles import BoardRole
+from kompas.testing.people import UserFactory
 
 COORD, EXEC = BoardRole.COORDINATOR, BoardRole.EXECUTIVE
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.audit.services import audit_record, audit_verify
 from kompas.boards.models import Board
+from kompas.testing.people import UserFactory
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
+from kompas.testing.people import UserFactory
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompas.accounts.models import User
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Board, Invitation, Membership
 from kompas.boards.roles import BoardRole
 from kompas.boards.services import invitation_create
+from kompas.testing.people import UserFactory
 
 NEW_PASSWORD = {"password1": "een-lang-wachtwoord", "password2": "een-lang-wachtwoord"}
 

@@ -2,10 +2,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Board, Invitation, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
+from kompas.testing.people import UserFactory
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.models import Board, Membership, School
 from kompas.boards.roles import BoardRole
+from kompas.testing.people import UserFactory
 
 
 def build(size):

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Board, Membership, School
 from kompas.boards.roles import BoardRole
+from kompas.testing.people import UserFactory
 
 
 @pytest.fixture

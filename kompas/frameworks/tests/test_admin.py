@@ -1,6 +1,6 @@
 import pytest
 
-from kompas.accounts.tests.factories import UserFactory
+from kompas.testing.people import UserFactory
 
 
 @pytest.fixture

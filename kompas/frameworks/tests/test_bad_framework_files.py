@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kompas.frameworks.tests.builders import framework_doc, write_doc
+from kompas.testing.frameworks import framework_doc, write_doc
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
 
 
 def url(version, *rest):

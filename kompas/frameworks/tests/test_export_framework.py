@@ -13,7 +13,7 @@ from django.db import transaction
 
 from kompas.frameworks.fileformat import normalise, parse_framework_text
 from kompas.frameworks.models import Framework, FrameworkVersion, Norm
-from kompas.frameworks.tests.builders import framework_doc, write_doc
+from kompas.testing.frameworks import framework_doc, write_doc
 
 SHIPPED = Path(__file__).resolve().parent.parent / "shipped" / "normenkader-ibp-fo.yaml"
 

@@ -22,7 +22,7 @@ from kompas.frameworks.models import (
     NormReference,
     Part,
 )
-from kompas.frameworks.tests.builders import framework_doc, write_doc
+from kompas.testing.frameworks import framework_doc, write_doc
 
 SHIPPED = Path(__file__).resolve().parent.parent / "shipped" / "normenkader-ibp-fo.yaml"
 

@@ -4,7 +4,6 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
-from kompas.assessments.tests.conftest import World
 from kompas.boards.access import access_board
 from kompas.boards.roles import Action, BoardRole
 from kompas.incidents.services import (
@@ -14,6 +13,7 @@ from kompas.incidents.services import (
     incident_decide,
     incident_report,
 )
+from kompas.testing.world import World
 
 COORD = BoardRole.COORDINATOR
 EXEC = BoardRole.EXECUTIVE

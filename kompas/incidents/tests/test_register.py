@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kompas.audit.models import AuditEvent
 from kompas.boards.access import access_board
-from kompas.boards.models import Board, Membership
+from kompas.boards.models import Membership
 from kompas.boards.roles import Action
 from kompas.incidents.models import Incident, NotifyDecision
 from kompas.incidents.services import (
@@ -53,7 +53,7 @@ def update(world, incident, role=PRIVACY, **changes):
 
 def test_incidents_are_numbered_per_board_in_order(world):
     first, second = world.report(), world.report(role=COORD)
-    other = Board.objects.create(name="Stichting B", bg_number="41002")
+    other = world.outsider
     reporter = world.people[CONTRIB]
     Membership.objects.create(user=reporter, board=other, role=CONTRIB)
     elsewhere = incident_report(

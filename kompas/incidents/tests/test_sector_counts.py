@@ -7,12 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.boards.models import Board, BoardSector, SectorAssignment
 from kompas.boards.roles import SectorRole
 from kompas.incidents.models import Incident
 from kompas.incidents.selectors import sector_incident_counts
 from kompas.monitoring.disclosure import Cell
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompas.audit.models import AuditEvent
-from kompas.boards.models import Board
 from kompas.incidents.models import Incident
 from kompas.incidents.tests.conftest import CONTRIB, COORD, EXEC, PRIVACY, SUPERVISOR
 
@@ -191,7 +190,7 @@ def test_the_incident_page_shows_everything_and_records_the_view(client, world):
 
 
 def test_another_boards_incident_answers_404(client, world):
-    other = Board.objects.create(name="Stichting B", bg_number="41002")
+    other = world.outsider
     elsewhere = Incident.objects.create(
         board=other,
         number=1,

@@ -9,15 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.models import SelfAssessment
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, BoardSector, Membership, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.frameworks.models import Norm
-from kompas.frameworks.tests.builders import framework_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.monitoring.models import (
     Consent,
     MonitoringRound,
@@ -26,6 +23,8 @@ from kompas.monitoring.models import (
     SubmittedScore,
 )
 from kompas.monitoring.services import consent_withdraw, round_open
+from kompas.testing.frameworks import framework_doc, import_document
+from kompas.testing.people import UserFactory
 
 NORMS = ("GO.01", "GO.02", "BC.03", "BV.01")
 

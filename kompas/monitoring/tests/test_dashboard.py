@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import SectorAssignment
 from kompas.boards.roles import SectorRole
@@ -13,6 +12,7 @@ from kompas.monitoring.aggregates import QUADRANT, round_aggregate
 from kompas.monitoring.models import MonitoringRound, RoundFigure
 from kompas.monitoring.services import round_open
 from kompas.monitoring.tests.test_rounds import Sector
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

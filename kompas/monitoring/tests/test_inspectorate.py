@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from config import settings as settings_module
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.assessments.services import assessment_approve, assessment_start, assessment_submit
 from kompas.audit.models import PLATFORM_CHAIN, AuditAction, AuditEvent, board_chain
@@ -22,8 +21,6 @@ from kompas.audit.services import audit_verify
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, BoardSector, Group, Membership, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole
-from kompas.frameworks.tests.builders import framework_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.monitoring.inspectorate import (
     SharingPolicy,
     Signal,
@@ -36,6 +33,8 @@ from kompas.monitoring.services import consent_withdraw, round_open, submission_
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, plan_approve
 from kompas.testing import clock
+from kompas.testing.frameworks import framework_doc, import_document
+from kompas.testing.people import UserFactory
 
 pytestmark = [pytest.mark.django_db, clock.pinned]
 

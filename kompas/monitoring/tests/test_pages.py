@@ -5,16 +5,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Group, Membership, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.monitoring.aggregates import round_aggregate
 from kompas.monitoring.models import Consent, MonitoringRound, RoundFigure, Submission
 from kompas.monitoring.services import round_open
 from kompas.monitoring.tests.test_rounds import Sector
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

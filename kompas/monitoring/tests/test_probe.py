@@ -9,12 +9,12 @@ from collections import Counter
 
 import pytest
 
-from kompas.core.demo import SHIPPED_FRAMEWORK
+from kompas.demo.synthetic import sector_seed
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
 from kompas.monitoring.aggregates import QUADRANT, round_aggregate
 from kompas.monitoring.disclosure import Cell, Publication
 from kompas.monitoring.models import RoundFigure, Submission, SubmittedScore, value_of
-from kompas.monitoring.synthetic import sector_seed
 from kompas.monitoring.tests.test_disclosure import Board, attack
 
 pytestmark = pytest.mark.django_db

@@ -5,12 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Group, GroupMembership, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.monitoring.regions import joint_demand
 from kompas.monitoring.tests.snapshot_factories import Snapshots, withdraw
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

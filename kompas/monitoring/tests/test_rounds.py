@@ -7,17 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kompas.accounts.models import User
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, BoardSector, Membership, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole
-from kompas.frameworks.tests.builders import framework_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.monitoring.aggregates import round_aggregate
 from kompas.monitoring.models import Consent, ImmutableError, RoundFigure, Submission
 from kompas.monitoring.services import consent_withdraw, round_open, submission_create
+from kompas.testing.frameworks import framework_doc, import_document
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

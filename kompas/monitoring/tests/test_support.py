@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.audit.services import audit_verify
 from kompas.boards.models import Group, SectorAssignment
@@ -17,6 +16,7 @@ from kompas.monitoring.models import SupportNote
 from kompas.monitoring.support import need_reasons, support_note_add, support_queue
 from kompas.monitoring.tests.snapshot_factories import Snapshots, withdraw
 from kompas.monitoring.tests.test_rounds import Sector
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

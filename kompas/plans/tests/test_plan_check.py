@@ -20,7 +20,7 @@ from kompas.plans.services import (
     risk_accept,
     risk_withdraw,
 )
-from kompas.plans.tests.conftest import COORD, DEADLINE, EXEC
+from kompas.testing.world import COORD, DEADLINE, EXEC
 
 pytestmark = pytest.mark.django_db
 

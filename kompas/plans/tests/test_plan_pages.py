@@ -11,10 +11,9 @@ from openpyxl import load_workbook
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.roles import Action, BoardRole
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import Measure, PlanVersion, RiskAcceptance
-from kompas.plans.tests.conftest import COORD, EXEC
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
+from kompas.testing.world import COORD, EXEC
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
 from kompas.plans.models import Measure, MeasureStatus, ReminderKind, ReminderSent
 from kompas.plans.reminders import send_reminders
 from kompas.plans.tasks import send_plan_reminders
+from kompas.testing.people import UserFactory
 
 TODAY = datetime.date(2027, 3, 1)
 

@@ -13,14 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from kompas.assessments.services import assessment_start
-from kompas.assessments.tests.conftest import World
 from kompas.boards.models import Board
 from kompas.boards.roles import BoardRole
 from kompas.frameworks.models import Norm
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import Measure, MeasureNorm, MeasureStatus, Plan, RiskAcceptance
 from kompas.plans.roadmap import Verdict, projection, roadmap, years_left
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
+from kompas.testing.world import World
 
 TODAY = datetime.date(2026, 12, 31)
 LONG_AGO = datetime.date(2025, 1, 1)

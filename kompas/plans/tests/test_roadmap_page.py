@@ -7,16 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.services import assessment_start
-from kompas.assessments.tests.conftest import World
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
 from kompas.frameworks.models import Norm
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import Measure, MeasureNorm, MeasureStatus
 from kompas.testing import clock
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
+from kompas.testing.people import UserFactory
+from kompas.testing.world import World
 
 pytestmark = clock.pinned
 
@@ -72,7 +71,7 @@ def test_without_an_evaluation_the_page_says_so(client, db):
 
 
 def test_an_outsider_gets_404(client, world):
-    outsider = Board.objects.create(name="Stichting B", bg_number="41002")
+    outsider = world.outsider
 
     client.force_login(world.people[EXECUTIVE])
 

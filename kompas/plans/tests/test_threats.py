@@ -9,17 +9,13 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.assessments.models import NormScore
-from kompas.assessments.tests.conftest import World
 from kompas.audit.models import AuditEvent
 from kompas.boards.models import Board, Membership, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
-from kompas.core.demo import SHIPPED_FRAMEWORK
 from kompas.frameworks.fileformat import read_framework_file
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
-from kompas.frameworks.tests.builders import framework_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.plans.models import Threat, ThreatNorm
 from kompas.plans.selectors import plan_check, threat_weights
 from kompas.plans.threats import (
@@ -28,6 +24,9 @@ from kompas.plans.threats import (
     read_threat_file,
     threat_catalogue_load,
 )
+from kompas.testing.frameworks import framework_doc, import_document
+from kompas.testing.people import UserFactory
+from kompas.testing.world import World
 
 
 def catalogue_doc():

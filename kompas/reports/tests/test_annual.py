@@ -22,7 +22,6 @@ from kompas.boards.roles import BoardRole
 from kompas.plans.models import Measure
 from kompas.plans.selectors import plan_check
 from kompas.plans.services import plan_approve, risk_accept
-from kompas.plans.tests.conftest import PlanWorld
 from kompas.reports import annual
 from kompas.reports.annual import IncidentFigures, annual_text
 from kompas.reports.annual_services import (
@@ -33,6 +32,7 @@ from kompas.reports.annual_services import (
     annual_report_update,
 )
 from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
+from kompas.testing.world import PlanWorld
 
 COORD, EXEC = BoardRole.COORDINATOR, BoardRole.EXECUTIVE
 TODAY = datetime.date(2026, 11, 1)

@@ -9,11 +9,10 @@ from django.urls import reverse
 from kompas.assessments.models import NormScore
 from kompas.assessments.selectors import scores_of, summary
 from kompas.boards.models import Board, Membership
-from kompas.frameworks.tests.builders import framework_doc, norm_doc
-from kompas.frameworks.tests.conftest import import_document
 from kompas.reports.dashboard import FactsPanel, PanelSpec, register_panel, unregister_panel
-from kompas.reports.tests.dashboard_world import COORD, SUPERVISOR, ReportWorld
 from kompas.testing import clock
+from kompas.testing.frameworks import framework_doc, import_document, norm_doc
+from kompas.testing.world import COORD, SUPERVISOR, ReportWorld
 
 pytestmark = clock.pinned
 
@@ -177,7 +176,7 @@ def grow(world):
     world.version = version
     for code in ("GO.03", "GO.04", "GO.05"):
         world.measure(code)
-    other = Board.objects.create(name="Stichting B", bg_number="41002")
+    other = Board.objects.create(name="Stichting C", bg_number="41003")
     Membership.objects.create(user=world.people[COORD], board=other, role=COORD)
 
 

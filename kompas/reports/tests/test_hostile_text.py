@@ -14,10 +14,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kompas.assessments.models import NormScore
+from kompas.exports.board_export import board_document
 from kompas.reports.annual_services import annual_report_draft, annual_report_update
-from kompas.reports.board_export import board_document
-from kompas.reports.tests.dashboard_world import COORD, EXEC, ReportWorld
 from kompas.reports.tests.test_pdf import pdf_text
+from kompas.testing.world import COORD, EXEC, ReportWorld
 
 pytestmark = pytest.mark.django_db
 

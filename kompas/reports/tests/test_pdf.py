@@ -11,10 +11,10 @@ from kompas.assessments.selectors import scores_of, summary
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
-from kompas.core.demo import DEMO_BOARDS, seed_demo
+from kompas.demo.seed import DEMO_BOARDS, seed_demo
 from kompas.reports.pdf import ASSETS, LocalFilesOnly
-from kompas.reports.tests.dashboard_world import COORD, SUPERVISOR, ReportWorld
 from kompas.testing import clock
+from kompas.testing.world import COORD, SUPERVISOR, ReportWorld
 
 pytestmark = clock.pinned
 

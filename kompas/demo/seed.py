@@ -7,7 +7,6 @@ Idempotent: running it again leaves what is there and adds what is missing.
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -31,15 +30,15 @@ from kompas.boards.models import (
     SectorAssignment,
 )
 from kompas.boards.roles import BoardRole, SectorRole
+from kompas.demo.incidents import seed_incidents
+from kompas.demo.levels import typical_level
+from kompas.demo.plans import seed_plan
+from kompas.demo.sector import seed_sector_demo
 from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
-from kompas.incidents.demo import seed_incidents
-from kompas.plans.demo import seed_plan
 from kompas.plans.threats import threat_catalogue_load
 
-SHIPPED_FRAMEWORK = (
-    Path(__file__).resolve().parent.parent / "frameworks" / "shipped" / "normenkader-ibp-fo.yaml"
-)
 DEFAULT_DEMO_PASSWORD = "kompas-demo-2026"  # noqa: S105 - published demo login, DEBUG only
 DEMO_GROUP = "Regio Midden-Nederland"
 
@@ -177,22 +176,8 @@ def seed_demo(*, with_accounts: bool) -> list[str]:
             for demo_board in Board.objects.filter(bg_number__in=demo_numbers):
                 members = {m.role: m.user for m in Membership.objects.filter(board=demo_board)}
                 report.append(seed_incidents(board=demo_board, people=members))
-            # The synthetic sector draws on this module's typical levels: a cycle at import.
-            from kompas.monitoring.demo import seed_sector_demo  # noqa: PLC0415
-
             report.append(seed_sector_demo(board=scholen, group=group))
     return report
-
-
-# Typical levels per domain, after the 2024 measurements: governance ahead, technical domains
-# and continuity behind (BRIEF 1). The demo draws around these, the same way every run.
-DOMAIN_LEVELS = {"GO": 2.6, "OR": 2.4, "RM": 2.0, "ID": 2.2, "SM": 1.8, "OP": 1.7, "BC": 1.5}
-DEFAULT_LEVEL = 2.0
-
-
-def _level(rng: random.Random, domain_code: str, lift: float = 0.0) -> int:
-    centre = DOMAIN_LEVELS.get(domain_code, DEFAULT_LEVEL) + lift
-    return max(1, min(5, round(rng.gauss(centre, 0.7))))
 
 
 def _seed_assessments(version: FrameworkVersion) -> list[str]:
@@ -216,7 +201,7 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
                 period="2025",
                 coordinator=coordinator,
                 norms=norms,
-                level_of=lambda n: _level(rng, n.domain.code),
+                level_of=lambda n: typical_level(rng, n.domain.code),
             )
             previous.status = AssessmentStatus.APPROVED
             previous.submitted_at, previous.submitted_by = now, coordinator
@@ -247,7 +232,7 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
                 period="2026",
                 coordinator=coordinator,
                 norms=norms,
-                level_of=lambda n: _level(rng, n.domain.code, lift=0.2),
+                level_of=lambda n: typical_level(rng, n.domain.code, lift=0.2),
             )
             submitted.status = AssessmentStatus.SUBMITTED
             submitted.submitted_at, submitted.submitted_by = now, coordinator

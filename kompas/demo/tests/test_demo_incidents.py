@@ -3,12 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from kompas.accounts.tests.factories import UserFactory
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
-from kompas.incidents.demo import COLLEGE, SCHOLEN, seed_incidents
+from kompas.demo.incidents import COLLEGE, SCHOLEN, seed_incidents
 from kompas.incidents.models import Incident
 from kompas.incidents.personal_data import find_personal_data
+from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kompas.boards.models import Board
-from kompas.reports.board_export import BoardExportError, board_export
+from kompas.exports.board_export import BoardExportError, board_export
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kompas.reports.board_import import BoardFileError, board_import, parse_board_file
+from kompas.exports.board_import import BoardFileError, board_import, parse_board_file
 
 
 class Command(BaseCommand):

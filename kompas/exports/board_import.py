@@ -38,6 +38,16 @@ from kompas.boards.models import (
     Membership,
     School,
 )
+from kompas.exports.board_check import (
+    BoardFileError,
+    Checked,
+    EvaluationKey,
+    Problem,
+    check_board_document,
+    evaluation_key,
+    parse_board_file,
+)
+from kompas.exports.board_export import map_snapshot_measures
 from kompas.plans.models import (
     Measure,
     MeasureNorm,
@@ -47,16 +57,6 @@ from kompas.plans.models import (
     ReminderSent,
     RiskAcceptance,
 )
-from kompas.reports.board_check import (
-    BoardFileError,
-    Checked,
-    EvaluationKey,
-    Problem,
-    check_board_document,
-    evaluation_key,
-    parse_board_file,
-)
-from kompas.reports.board_export import map_snapshot_measures
 from kompas.reports.models import AnnualReport
 
 __all__ = ["BoardFileError", "ImportResult", "board_import", "parse_board_file"]

@@ -3,14 +3,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kompas.monitoring.aggregates import round_aggregate
-from kompas.monitoring.synthetic import (
+from kompas.demo.synthetic import (
     FIRST_BG_NUMBER,
     MAX_BOARDS,
     MAX_ROUNDS,
     SyntheticError,
     sector_seed,
 )
+from kompas.monitoring.aggregates import round_aggregate
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ from django.core.management import call_command
 from kompas.accounts.models import User
 from kompas.boards.models import Board, Membership, School, SectorAssignment
 from kompas.boards.roles import BoardRole
-from kompas.core.demo import DEFAULT_DEMO_PASSWORD, demo_logins
+from kompas.demo.seed import DEFAULT_DEMO_PASSWORD, demo_logins
+from kompas.demo.synthetic import SYNTHETIC_ACCOUNT
 from kompas.frameworks.models import FrameworkVersion, Norm
-from kompas.monitoring.synthetic import SYNTHETIC_ACCOUNT
 
 
 @pytest.mark.django_db

@@ -9,10 +9,10 @@ from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, Group, GroupMembership
 from kompas.boards.roles import Action, BoardRole
+from kompas.demo.synthetic import FIRST_BG_NUMBER, sector_seed
 from kompas.monitoring.aggregates import round_aggregate
 from kompas.monitoring.models import Audience, MonitoringRound, RoundStatus, Submission
 from kompas.monitoring.services import submission_create
-from kompas.monitoring.synthetic import FIRST_BG_NUMBER, sector_seed
 
 DEMO_SECTOR_BOARDS, DEMO_SECTOR_ROUNDS, DEMO_SECTOR_SEED = 80, 3, 2026
 # Synthetic boards that join the demo's region and share their results with it by name.

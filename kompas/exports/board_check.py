@@ -26,14 +26,14 @@ from kompas.boards.models import (
     Board,
     School,
 )
-from kompas.frameworks.fileformat import Problem
-from kompas.frameworks.models import FrameworkVersion, Norm
-from kompas.reports.board_export import (
+from kompas.exports.board_export import (
     FORMAT,
     SCHEMA_VERSION,
     map_snapshot_measures,
     trail_digest,
 )
+from kompas.frameworks.fileformat import Problem
+from kompas.frameworks.models import FrameworkVersion, Norm
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "board-export.schema.json"
 MAX_REPORTED_PROBLEMS = 50

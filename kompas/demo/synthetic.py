@@ -33,8 +33,9 @@ from django.utils import timezone
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.boards.models import Board, BoardSector, Province
-from kompas.core.demo import DEFAULT_LEVEL, DOMAIN_LEVELS, SHIPPED_FRAMEWORK
+from kompas.demo.levels import DEFAULT_LEVEL, DOMAIN_LEVELS
 from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.monitoring.models import (
     Audience,
     Consent,

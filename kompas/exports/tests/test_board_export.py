@@ -22,14 +22,13 @@ from kompas.audit.services import audit_verify
 from kompas.boards.models import Board, BoardSector, Group, GroupMembership, Membership, School
 from kompas.boards.roles import BoardRole
 from kompas.boards.services import group_join, invitation_create
-from kompas.frameworks.tests.builders import framework_doc
-from kompas.frameworks.tests.conftest import import_document
+from kompas.exports.board_export import board_document, dump_board_document, trail_digest
+from kompas.exports.board_import import BoardFileError, board_import
 from kompas.plans.models import Measure, MeasureUpdate, PlanVersion, ReminderSent, RiskAcceptance
 from kompas.plans.services import measure_progress, plan_approve, plan_set_deadline, risk_accept
-from kompas.plans.tests.conftest import PlanWorld
-from kompas.reports.board_export import board_document, dump_board_document, trail_digest
-from kompas.reports.board_import import BoardFileError, board_import
 from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
+from kompas.testing.frameworks import framework_doc, import_document
+from kompas.testing.world import PlanWorld
 
 COORD, EXEC = BoardRole.COORDINATOR, BoardRole.EXECUTIVE
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -579,8 +578,8 @@ def test_import_board_lists_the_problems_and_writes_nothing(export_world, tmp_pa
 def test_the_schema_knows_every_choice_the_models_have():
     from kompas.assessments.models import AssessmentStatus as Statuses
     from kompas.boards.models import Province, Sector
+    from kompas.exports.board_check import SCHEMA_PATH
     from kompas.plans.models import MeasureStatus, Priority, ReminderKind
-    from kompas.reports.board_check import SCHEMA_PATH
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     definitions = schema["$defs"]

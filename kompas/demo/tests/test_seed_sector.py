@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q
 
 from kompas.boards.models import Board
-from kompas.core.demo import SHIPPED_FRAMEWORK
+from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
 from kompas.monitoring.models import (
     Consent,

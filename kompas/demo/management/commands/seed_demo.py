@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kompas.core.demo import demo_logins, demo_password, seed_demo
+from kompas.demo.seed import demo_logins, demo_password, seed_demo
 
 
 class Command(BaseCommand):

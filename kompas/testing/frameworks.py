@@ -6,6 +6,10 @@ from typing import Any
 
 import yaml
 
+from kompas.frameworks.fileformat import FrameworkDocument, checksum_of, normalise
+from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.services import framework_import_document
+
 LEVEL_NAMES = ["Ad hoc", "Herhaalbaar", "Bepaald", "Beheerst", "Continu verbeteren"]
 
 
@@ -112,3 +116,10 @@ def write_doc(directory: Path, document: dict[str, Any], name: str = "kader.yaml
     path = directory / name
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
     return path
+
+
+def import_document(document: dict[str, Any]) -> FrameworkVersion:
+    """Import a framework document (as built above) the way the import command would."""
+    normalised = normalise(document)
+    loaded = FrameworkDocument(normalised, checksum_of(normalised))
+    return framework_import_document(document=loaded, filename="test.yaml").version
