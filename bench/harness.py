@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kompas.frameworks.fileformat import parse_framework_text
 from kompas.frameworks.models import FrameworkVersion
-from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
+from kompas.frameworks.normenkader import NORMENKADER_SLUG, SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import_document
 
 
@@ -52,7 +52,7 @@ class _Rollback(Exception):
 def import_shipped_framework_in_rolled_back_transaction() -> None:
     """The whole import (read, parse, validate, write) of a copy under another slug."""
     raw = SHIPPED_FRAMEWORK.read_bytes().replace(
-        b"slug: normenkader-ibp-fo", b"slug: bench-copy", 1
+        f"slug: {NORMENKADER_SLUG}".encode(), b"slug: bench-copy", 1
     )
     try:
         with transaction.atomic():
@@ -84,7 +84,7 @@ def evaluation_world() -> tuple[Client, str, Callable[[], None]]:
     from kompas.boards.models import Board, Membership
     from kompas.boards.roles import Action, BoardRole
 
-    version = FrameworkVersion.objects.get(framework__slug="normenkader-ibp-fo")
+    version = FrameworkVersion.objects.get(framework__slug=NORMENKADER_SLUG)
     board, _ = Board.objects.get_or_create(bg_number="49999", defaults={"name": "Bench"})
     user = User.objects.filter(email="bench@example.nl").first() or User.objects.create_user(
         "bench@example.nl", None
@@ -131,7 +131,7 @@ def evaluation_world() -> tuple[Client, str, Callable[[], None]]:
 def cases(*, runs: int, database: str = "sqlite") -> list[Case]:
     """The benchmarks; expects the shipped framework to be imported already."""
     version = FrameworkVersion.objects.select_related("framework").get(
-        framework__slug="normenkader-ibp-fo"
+        framework__slug=NORMENKADER_SLUG
     )
     base = f"/frameworks/{version.framework.slug}/{version.version}/"
     client = Client(HTTP_HOST="127.0.0.1")
@@ -195,7 +195,7 @@ def report_world() -> tuple[Client, str]:
     from kompas.plans.selectors import plan_check
     from kompas.plans.services import snapshot
 
-    version = FrameworkVersion.objects.get(framework__slug="normenkader-ibp-fo")
+    version = FrameworkVersion.objects.get(framework__slug=NORMENKADER_SLUG)
     board = Board.objects.create(bg_number="49998", name="Bench rapportage")
     user = User.objects.create_user("bench-report@example.nl", None)
     Membership.objects.create(user=user, board=board, role=BoardRole.COORDINATOR)

@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "kompas.accounts.middleware.RequireMfaMiddleware",
+    "kompas.boards.mfa.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -185,8 +185,8 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Accounts (django-allauth): e-mail and password, no open sign-up (people join by invitation),
 # second factor by TOTP with recovery codes, single sign-on by OpenID Connect.
-ACCOUNT_ADAPTER = "kompas.accounts.adapters.AccountAdapter"
-SOCIALACCOUNT_ADAPTER = "kompas.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "kompas.boards.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "kompas.boards.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

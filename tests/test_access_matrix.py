@@ -151,7 +151,7 @@ ACCESS = {
     "incidents:make_measure": OnBoard(Action.VIEW_INCIDENTS, post_only=True, also=Action.EDIT),
     "incidents:handoff_txt": OnBoard(Action.VIEW_INCIDENTS),
     "incidents:handoff_json": OnBoard(Action.VIEW_INCIDENTS),
-    "incidents:sector_counts": Sector((SectorRole.PROGRAMME_ANALYST,)),
+    "monitoring:incident_counts": Sector((SectorRole.PROGRAMME_ANALYST,)),
 }
 # Third-party URL sets with their own access rules: sign-in and account self-service
 # (django-allauth, under accounts/) and Django's admin (staff only).

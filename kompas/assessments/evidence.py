@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.assessments.filetypes import accepted_type, extension_of
 from kompas.assessments.models import (
     Evidence,
@@ -39,7 +40,7 @@ web_address = URLValidator(schemes=["http", "https"])
 
 
 def evidence_add_file(
-    *, access: BoardAccess, actor: Any, score: NormScore, upload: UploadedFile
+    *, access: BoardAccess, actor: User, score: NormScore, upload: UploadedFile
 ) -> Evidence:
     """Keep an uploaded file as evidence, once its size and its type (by content) are accepted."""
     _require(access, Action.EDIT)
@@ -75,7 +76,7 @@ def evidence_add_file(
 
 
 def evidence_add_link(
-    *, access: BoardAccess, actor: Any, score: NormScore, url: str, title: str = ""
+    *, access: BoardAccess, actor: User, score: NormScore, url: str, title: str = ""
 ) -> Evidence:
     """Point to evidence kept elsewhere (a document system, an intranet page); web links only."""
     _require(access, Action.EDIT)
@@ -107,7 +108,7 @@ def evidence_add_link(
     return evidence
 
 
-def evidence_remove(*, access: BoardAccess, actor: Any, evidence: Evidence) -> Evidence:
+def evidence_remove(*, access: BoardAccess, actor: User, evidence: Evidence) -> Evidence:
     """Take evidence off a draft's norm; the row and any file are kept, and the trail says who."""
     _require(access, Action.EDIT)
     with transaction.atomic():
@@ -126,7 +127,7 @@ def evidence_remove(*, access: BoardAccess, actor: Any, evidence: Evidence) -> E
     return current
 
 
-def evidence_open(*, access: BoardAccess, actor: Any, evidence: Evidence) -> File:
+def evidence_open(*, access: BoardAccess, actor: User, evidence: Evidence) -> File:
     """The stored file, for someone who may view evidence; the download is recorded."""
     _require(access, Action.VIEW_EVIDENCE)
     name = evidence.file.name
@@ -191,7 +192,7 @@ def _file_facts(evidence: Evidence) -> dict[str, list[Any]]:
 
 def _record(
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     action: AuditAction,
     evidence: Evidence,
     changes: dict[str, list[Any]],

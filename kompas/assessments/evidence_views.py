@@ -11,13 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.assessments import evidence as services
 from kompas.assessments import selectors
 from kompas.assessments.evidence_selectors import get_evidence
@@ -40,7 +41,7 @@ def _back_to_norm(access: BoardAccess, assessment_id: int, code: str) -> HttpRes
 @require_POST
 @csrf_exempt  # checked below, once the size is known to be acceptable
 def evidence_add(
-    request: HttpRequest, access: BoardAccess, assessment_id: int, code: str
+    request: AuthenticatedHttpRequest, access: BoardAccess, assessment_id: int, code: str
 ) -> HttpResponse:
     """Refuse an oversized upload from its Content-Length, before the body is read into a file.
 
@@ -60,7 +61,7 @@ def evidence_add(
 
 @csrf_protect
 def _evidence_add(
-    request: HttpRequest, access: BoardAccess, assessment_id: int, code: str
+    request: AuthenticatedHttpRequest, access: BoardAccess, assessment_id: int, code: str
 ) -> HttpResponse:
     score = selectors.get_score(access=access, assessment_id=assessment_id, code=code)
     assessment = score.assessment
@@ -91,7 +92,11 @@ def _evidence_add(
 @board_view(Action.EDIT)
 @require_POST
 def evidence_remove(
-    request: HttpRequest, access: BoardAccess, assessment_id: int, code: str, evidence_id: int
+    request: AuthenticatedHttpRequest,
+    access: BoardAccess,
+    assessment_id: int,
+    code: str,
+    evidence_id: int,
 ) -> HttpResponse:
     item = get_evidence(access=access, evidence_id=evidence_id)
     if item.score.assessment_id != assessment_id or item.score.norm.code != code:
@@ -109,7 +114,7 @@ def evidence_remove(
 @board_view(Action.VIEW_EVIDENCE)
 @require_safe
 def evidence_download(
-    request: HttpRequest, access: BoardAccess, evidence_id: int
+    request: AuthenticatedHttpRequest, access: BoardAccess, evidence_id: int
 ) -> HttpResponseBase:
     item = get_evidence(access=access, evidence_id=evidence_id)
     if not item.file:

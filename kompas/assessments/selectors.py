@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from kompas.accounts.models import User
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
 from kompas.frameworks.models import Domain, LevelCriterion, MaturityLevel
@@ -191,7 +192,7 @@ def summary(*, scores: list[NormScore] | QuerySet[NormScore]) -> Summary:
 
 
 def overview(
-    *, assessment: SelfAssessment, only: str = "", user: Any = None
+    *, assessment: SelfAssessment, only: str = "", user: User | None = None
 ) -> tuple[Summary, list[tuple[Any, list[dict[str, Any]]]]]:
     """The summary, and the scores grouped by domain, filtered by `only`."""
     scores = scores_of(assessment=assessment)

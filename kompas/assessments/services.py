@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.assessments.models import (
     AssessmentStatus,
     Evidence,
@@ -48,7 +49,7 @@ def _require(access: BoardAccess, action: Action) -> None:
 def assessment_start(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     framework_version: FrameworkVersion,
     period: str,
     previous: SelfAssessment | None = None,
@@ -148,7 +149,7 @@ class ScoreChange:
 
 
 def score_update(
-    *, access: BoardAccess, actor: Any, score: NormScore, revision: int, change: ScoreChange
+    *, access: BoardAccess, actor: User, score: NormScore, revision: int, change: ScoreChange
 ) -> NormScore:
     """Save one norm's score if nobody saved it since `revision`; else raise ScoreConflict."""
     _require(access, Action.EDIT)
@@ -198,7 +199,7 @@ def score_change_errors(change: ScoreChange, *, minimum: int) -> dict[str, str]:
     return errors
 
 
-def _apply(current: NormScore, change: ScoreChange, *, actor: Any, board_id: int) -> None:
+def _apply(current: NormScore, change: ScoreChange, *, actor: User, board_id: int) -> None:
     """Write a validated change to a locked score, with a new revision and an audit event."""
     before = {field: getattr(current, field) for field in SCORE_FIELDS}
     for field, value in vars(change).items():
@@ -242,7 +243,7 @@ class PlannedChange:
 def scores_import(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     assessment: SelfAssessment,
     planned: list[PlannedChange],
 ) -> int:
@@ -285,7 +286,7 @@ def scores_import(
     return len(planned)
 
 
-def assessment_submit(*, access: BoardAccess, actor: Any, assessment: SelfAssessment) -> None:
+def assessment_submit(*, access: BoardAccess, actor: User, assessment: SelfAssessment) -> None:
     """Send the evaluation to the executive; every norm must be assessed or not applicable."""
     _require(access, Action.MANAGE_BOARD)
     with transaction.atomic():
@@ -304,7 +305,7 @@ def assessment_submit(*, access: BoardAccess, actor: Any, assessment: SelfAssess
         _set_status(assessment, AssessmentStatus.SUBMITTED, actor, access)
 
 
-def assessment_approve(*, access: BoardAccess, actor: Any, assessment: SelfAssessment) -> None:
+def assessment_approve(*, access: BoardAccess, actor: User, assessment: SelfAssessment) -> None:
     """The executive approves a submitted evaluation; from now on it is frozen."""
     _require(access, Action.APPROVE)
     with transaction.atomic():
@@ -315,7 +316,7 @@ def assessment_approve(*, access: BoardAccess, actor: Any, assessment: SelfAsses
 
 
 def assessment_reopen(
-    *, access: BoardAccess, actor: Any, assessment: SelfAssessment, reason: str
+    *, access: BoardAccess, actor: User, assessment: SelfAssessment, reason: str
 ) -> SelfAssessment:
     """A new draft version of an approved evaluation; the approved one stays as it was."""
     _require(access, Action.APPROVE)
@@ -354,7 +355,7 @@ def assessment_reopen(
     return reopened
 
 
-def _set_status(assessment: SelfAssessment, status: str, actor: Any, access: BoardAccess) -> None:
+def _set_status(assessment: SelfAssessment, status: str, actor: User, access: BoardAccess) -> None:
     before = assessment.status
     assessment.status = status
     now = timezone.now()

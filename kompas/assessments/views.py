@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -12,10 +13,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kompas.accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
 from kompas.assessments import selectors, services
 from kompas.assessments.excel import WorkbookRefused, check_size, read_workbook, workbook_bytes
 from kompas.assessments.forms import ScoreForm, StartForm, WorkbookForm
-from kompas.assessments.models import FrozenError, NormScore
+from kompas.assessments.models import FrozenError, NormScore, SelfAssessment
 from kompas.assessments.services import ScoreChange
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
@@ -23,8 +25,8 @@ from kompas.boards.access import BoardAccess, access_board, board_view
 from kompas.boards.roles import Action
 from kompas.boards.selectors import board_memberships
 from kompas.core.forms import add_validation_errors, error_text
-from kompas.core.http import HtmxHttpRequest
 from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.normenkader import NORMENKADER_SLUG
 from kompas.frameworks.selectors import neighbours
 
 FILTERS = {"open", "below", "mine"}
@@ -32,12 +34,12 @@ FILTERS = {"open", "below", "mine"}
 
 @login_required
 @board_view(Action.VIEW)
-def assessment_list(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def assessment_list(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     assessments = selectors.assessments_of(access=access)
     form = StartForm(request.POST or None, assessments=assessments)
     if request.method == "POST" and access.may(Action.MANAGE_BOARD) and form.is_valid():
         version = (
-            FrameworkVersion.objects.filter(framework__slug="normenkader-ibp-fo")
+            FrameworkVersion.objects.filter(framework__slug=NORMENKADER_SLUG)
             .order_by("-imported_at")
             .first()
         )
@@ -65,7 +67,9 @@ def assessment_list(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 
 @login_required
 @board_view(Action.VIEW)
-def overview(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+def overview(
+    request: AuthenticatedHttpRequest, access: BoardAccess, assessment_id: int
+) -> HttpResponse:
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
     only = request.GET.get("only", "")
     only = only if only in FILTERS else ""
@@ -92,7 +96,7 @@ def overview(request: HttpRequest, access: BoardAccess, assessment_id: int) -> H
 @login_required
 @board_view(Action.VIEW)
 def norm_score(
-    request: HtmxHttpRequest, access: BoardAccess, assessment_id: int, code: str
+    request: AuthenticatedHtmxHttpRequest, access: BoardAccess, assessment_id: int, code: str
 ) -> HttpResponse:
     # An htmx save answers with the saved state only: the level labels and the list of people
     # to assign are for the full page (the service checks a new assignee itself).
@@ -171,47 +175,61 @@ def norm_score(
 @board_view(Action.MANAGE_BOARD)
 @require_POST
 def submit(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
-    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
-    try:
-        services.assessment_submit(access=access, actor=request.user, assessment=assessment)
-    except (ValidationError, FrozenError) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("Submitted to the executive for approval."))
-    return redirect("assessments:overview", access.board.pk, assessment.pk)
+    return _status_step(
+        request,
+        access,
+        assessment_id,
+        service=services.assessment_submit,
+        done=_("Submitted to the executive for approval."),
+    )
 
 
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
 def approve(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
-    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
-    try:
-        services.assessment_approve(access=access, actor=request.user, assessment=assessment)
-    except (ValidationError, FrozenError) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("Approved. The evaluation is now frozen."))
-    return redirect("assessments:overview", access.board.pk, assessment.pk)
+    return _status_step(
+        request,
+        access,
+        assessment_id,
+        service=services.assessment_approve,
+        done=_("Approved. The evaluation is now frozen."),
+    )
 
 
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
 def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    return _status_step(
+        request,
+        access,
+        assessment_id,
+        service=services.assessment_reopen,
+        done=_("Reopened as a new version; the approved one is kept."),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+def _status_step(
+    request: HttpRequest,
+    access: BoardAccess,
+    assessment_id: int,
+    *,
+    service: Callable[..., SelfAssessment | None],
+    done: str,
+    **extra: str,
+) -> HttpResponse:
+    """Run one status service and go back to the overview: of the new version, if it made one."""
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
     try:
-        reopened = services.assessment_reopen(
-            access=access,
-            actor=request.user,
-            assessment=assessment,
-            reason=request.POST.get("reason", ""),
-        )
+        result = service(access=access, actor=request.user, assessment=assessment, **extra)
     except (ValidationError, FrozenError) as error:
         messages.error(request, error_text(error))
         return redirect("assessments:overview", access.board.pk, assessment.pk)
-    messages.success(request, _("Reopened as a new version; the approved one is kept."))
-    return redirect("assessments:overview", access.board.pk, reopened.pk)
+    messages.success(request, done)
+    shown = assessment if result is None else result
+    return redirect("assessments:overview", access.board.pk, shown.pk)
 
 
 @login_required
@@ -331,7 +349,7 @@ def _read_limited(upload: Any) -> bytes:
 @board_view(Action.EDIT)
 @require_POST
 def import_xlsx_confirm(
-    request: HttpRequest, access: BoardAccess, assessment_id: int
+    request: AuthenticatedHttpRequest, access: BoardAccess, assessment_id: int
 ) -> HttpResponse:
     """Apply a previewed workbook, all of it in one transaction, or nothing."""
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from kompas.accounts.models import User
 from kompas.audit.models import PLATFORM_CHAIN, AuditChain, AuditEvent, board_chain
 
 Changes = dict[str, list[Any]]  # field -> [before, after]
@@ -37,7 +39,7 @@ def event_hash(event: AuditEvent) -> str:
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: User | AnonymousUser | None = None,
     actor_email: str = "",
     board_id: int | None = None,
     obj: Model | None = None,
@@ -51,7 +53,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if actor is not None and actor.is_authenticated else None
     key = board_chain(board_id) if board_id is not None else PLATFORM_CHAIN
     # No savepoint of its own: if recording fails, the change it records must fail with it.
     with transaction.atomic(savepoint=False):
@@ -61,8 +63,8 @@ def audit_record(
             sequence=head.last_sequence + 1,
             created_at=timezone.now(),
             board_id=board_id,
-            actor_id=actor.pk if authenticated else None,
-            actor_email=(actor.email if authenticated else actor_email)[:254],
+            actor_id=person.pk if person is not None else None,
+            actor_email=(person.email if person is not None else actor_email)[:254],
             action=action,
             object_type=object_type,
             object_id=object_id,

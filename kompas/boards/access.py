@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.models import Board, Membership
@@ -37,8 +39,8 @@ class BoardAccess:
         return may(self.role, action)
 
 
-def active_memberships(user: Any) -> QuerySet[Membership]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
+    if not user.is_authenticated or not user.is_active:
         return Membership.objects.none()
     today = timezone.localdate()
     return (
@@ -48,7 +50,9 @@ def active_memberships(user: Any) -> QuerySet[Membership]:
     )
 
 
-def access_board(*, user: Any, board_id: int, action: Action = Action.VIEW) -> BoardAccess:
+def access_board(
+    *, user: User | AnonymousUser, board_id: int, action: Action = Action.VIEW
+) -> BoardAccess:
     """The board if the user is a member allowed to do `action` on it; else 404 or 403."""
     membership = active_memberships(user).filter(board_id=board_id).first()
     if membership is None:
@@ -83,15 +87,15 @@ def access_board_object[M: Model](*, access: BoardAccess, queryset: QuerySet[M],
     return obj
 
 
-def has_sector_role(user: Any, *roles: SectorRole) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def has_sector_role(user: User | AnonymousUser, *roles: SectorRole) -> bool:
+    if not user.is_authenticated:
         return False
     return user.sector_assignments.filter(role__in=roles).exists()
 
 
-def sector_roles(user: Any) -> set[str]:
+def sector_roles(user: User | AnonymousUser) -> set[str]:
     """Every sector role the person holds, in one query: for pages that vary by role."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return set()
     return set(user.sector_assignments.values_list("role", flat=True))
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from kompas.audit import views as audit_views
-from kompas.boards import platform_views
+from kompas.boards import audit_views, platform_views
 
 app_name = "platform"
 urlpatterns = [

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards import services
 from kompas.boards.access import sector_view
 from kompas.boards.forms import BoardForm, GroupForm, InvitationForm
@@ -23,7 +24,7 @@ admin_only = sector_view(SectorRole.PLATFORM_ADMIN)
 
 @login_required
 @admin_only
-def boards(request: HttpRequest) -> HttpResponse:
+def boards(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BoardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,7 +42,7 @@ def boards(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @admin_only
-def board(request: HttpRequest, board_id: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     """A board as the platform admin sees it: no content, only who coordinates it."""
     target = get_object_or_404(Board, pk=board_id)
     form = InvitationForm(request.POST or None, initial={"role": BoardRole.COORDINATOR})
@@ -59,7 +60,7 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
 
 @login_required
 @admin_only
-def groups(request: HttpRequest) -> HttpResponse:
+def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +87,7 @@ def users(request: HttpRequest) -> HttpResponse:
 @login_required
 @admin_only
 @require_POST
-def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(get_user_model(), pk=user_id)
     try:
         services.user_deactivate(actor=request.user, user=person)

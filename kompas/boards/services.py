@@ -4,7 +4,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.models import (
@@ -36,7 +36,7 @@ def _token_hash(token: str) -> str:
 
 def board_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     bg_number: str,
     sectors: list[str],
@@ -67,7 +67,7 @@ def board_create(
     return board
 
 
-def school_add(*, actor: Any, board: Board, brin: str, name: str) -> School:
+def school_add(*, actor: User, board: Board, brin: str, name: str) -> School:
     school = School(board=board, brin=brin.strip().upper(), name=name.strip())
     school.full_clean()
     with transaction.atomic():
@@ -88,7 +88,9 @@ class IssuedInvitation:
     token: str  # shown once, in the e-mail; only its hash is stored
 
 
-def invitation_create(*, actor: Any, board: Board, email: str, role: str) -> IssuedInvitation:
+def invitation_create(
+    *, actor: User | None, board: Board, email: str, role: str
+) -> IssuedInvitation:
     """Invite someone to the board in a role; the link is single-use and expires."""
     email = email.strip().lower()
     if role not in BoardRole.values:
@@ -145,7 +147,7 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, user: Any) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     """Use an invitation: the signed-in person (with the invited address) joins the board."""
     with transaction.atomic():
         invitation = invitation_for_token(token)
@@ -160,7 +162,7 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
         return _accept(invitation, user)
 
 
-def _accept(invitation: Invitation, user: Any) -> Membership:
+def _accept(invitation: Invitation, user: User) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, board=invitation.board, defaults={"role": invitation.role}
     )
@@ -188,7 +190,7 @@ def pending_invitations_for(email: str) -> QuerySet[Invitation]:
     )
 
 
-def invitation_accept_pending_for(*, user: Any) -> list[Membership]:
+def invitation_accept_pending_for(*, user: User) -> list[Membership]:
     """Accept every open invitation for the person's address (after single sign-on)."""
     with transaction.atomic():
         return [
@@ -197,7 +199,7 @@ def invitation_accept_pending_for(*, user: Any) -> list[Membership]:
         ]
 
 
-def account_create_for_invitation(*, token: str, full_name: str, password: str) -> Any:
+def account_create_for_invitation(*, token: str, full_name: str, password: str) -> User:
     """Create the account of an invited person who has none yet, and accept the invitation."""
     user_model = get_user_model()
     with transaction.atomic():
@@ -214,7 +216,7 @@ def account_create_for_invitation(*, token: str, full_name: str, password: str) 
     return user
 
 
-def group_create(*, actor: Any, name: str, description: str = "") -> Group:
+def group_create(*, actor: User, name: str, description: str = "") -> Group:
     """A new opt-in group of boards (platform admin)."""
     group = Group(name=name.strip(), description=description.strip())
     group.full_clean()
@@ -226,7 +228,7 @@ def group_create(*, actor: Any, name: str, description: str = "") -> Group:
     return group
 
 
-def group_join(*, actor: Any, board: Board, group: Group, shares_named_results: bool) -> None:
+def group_join(*, actor: User, board: Board, group: Group, shares_named_results: bool) -> None:
     """The board joins a group, or changes whether members of the group see its results."""
     with transaction.atomic():
         membership, created = GroupMembership.objects.select_for_update().get_or_create(
@@ -246,7 +248,7 @@ def group_join(*, actor: Any, board: Board, group: Group, shares_named_results: 
         )
 
 
-def group_leave(*, actor: Any, board: Board, group: Group) -> None:
+def group_leave(*, actor: User, board: Board, group: Group) -> None:
     """The board leaves a group; the group no longer sees anything of it."""
     with transaction.atomic():
         membership = GroupMembership.objects.filter(group=group, board=board).first()
@@ -262,7 +264,7 @@ def group_leave(*, actor: Any, board: Board, group: Group) -> None:
         membership.delete()
 
 
-def membership_deactivate(*, actor: Any, membership: Membership) -> None:
+def membership_deactivate(*, actor: User, membership: Membership) -> None:
     """End someone's role on a board; their account stays, as does everything they did."""
     if not membership.is_active:
         return
@@ -278,7 +280,7 @@ def membership_deactivate(*, actor: Any, membership: Membership) -> None:
         )
 
 
-def user_deactivate(*, actor: Any, user: Any) -> None:
+def user_deactivate(*, actor: User, user: User) -> None:
     """Block an account from signing in (platform admin). Nothing of theirs is deleted."""
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))

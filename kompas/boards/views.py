@@ -42,7 +42,7 @@ def board_home(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     return render(request, "boards/home.html", {"access": access, "board": board})
 
 
-def invite_from_form(request: HttpRequest, board: Board, form: InvitationForm) -> bool:
+def invite_from_form(request: AuthenticatedHttpRequest, board: Board, form: InvitationForm) -> bool:
     """Create and e-mail the invitation the form asks for; False (errors on the form) if not."""
     if not form.is_valid():
         return False
@@ -66,7 +66,7 @@ def invite_from_form(request: HttpRequest, board: Board, form: InvitationForm) -
 
 @login_required
 @board_view(Action.MANAGE_MEMBERS)
-def members(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and invite_from_form(request, access.board, form):
         return redirect("boards:members", access.board.pk)
@@ -87,7 +87,7 @@ def members(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 @board_view(Action.MANAGE_MEMBERS)
 @require_POST
 def member_deactivate(
-    request: HttpRequest, access: BoardAccess, membership_id: int
+    request: AuthenticatedHttpRequest, access: BoardAccess, membership_id: int
 ) -> HttpResponse:
     membership = access_board_object(
         access=access, queryset=Membership.objects.select_related("user"), pk=membership_id
@@ -104,7 +104,7 @@ def member_deactivate(
 
 @login_required
 @board_view(Action.MANAGE_BOARD)
-def schools(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def schools(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     form = SchoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,7 +145,9 @@ def groups(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 @login_required
 @board_view(Action.MANAGE_BOARD)
 @require_POST
-def group_join(request: HttpRequest, access: BoardAccess, group_id: int) -> HttpResponse:
+def group_join(
+    request: AuthenticatedHttpRequest, access: BoardAccess, group_id: int
+) -> HttpResponse:
     group = get_object_or_404(Group, pk=group_id)
     services.group_join(
         actor=request.user,
@@ -162,7 +164,9 @@ def group_join(request: HttpRequest, access: BoardAccess, group_id: int) -> Http
 @login_required
 @board_view(Action.MANAGE_BOARD)
 @require_POST
-def group_leave(request: HttpRequest, access: BoardAccess, group_id: int) -> HttpResponse:
+def group_leave(
+    request: AuthenticatedHttpRequest, access: BoardAccess, group_id: int
+) -> HttpResponse:
     group = get_object_or_404(Group, pk=group_id)
     services.group_leave(actor=request.user, board=access.board, group=group)
     messages.success(request, _("Your board has left %(group)s.") % {"group": group})

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kompas.accounts.models import User
 from kompas.boards.models import Board
 from kompas.boards.roles import BoardRole
 from kompas.incidents.models import (
@@ -199,7 +200,7 @@ COLLEGE = (
 )
 
 
-def seed_incidents(*, board: Board, people: dict[str, Any]) -> str:
+def seed_incidents(*, board: Board, people: dict[str, User]) -> str:
     """The board's demo incidents, unless it has incidents already."""
     if Incident.objects.filter(board=board).exists():
         return f"Incidents of {board.name}: already present."
@@ -218,7 +219,7 @@ def _incident(
     item: DemoIncident,
     *,
     now: datetime.datetime,
-    people: dict[str, Any],
+    people: dict[str, User],
     norms: dict[str, Any],
 ) -> None:
     aware = now - item.aware_ago

@@ -32,11 +32,10 @@ from kompas.exports.board_export import (
     map_snapshot_measures,
     trail_digest,
 )
-from kompas.frameworks.fileformat import Problem
+from kompas.frameworks.fileformat import LocatedFileError, Problem
 from kompas.frameworks.models import FrameworkVersion, Norm
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "board-export.schema.json"
-MAX_REPORTED_PROBLEMS = 50
 PERSON_KEYS = frozenset(
     {
         "invited_by",
@@ -59,30 +58,8 @@ VersionKey = tuple[str, str]
 EvaluationKey = tuple[str, str, str, int]
 
 
-@dataclass
-class BoardFileError(Exception):
+class BoardFileError(LocatedFileError):
     """A board document that cannot be imported, with every problem found and where."""
-
-    filename: str
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def lines(self) -> list[str]:
-        lines = []
-        for problem in self.problems[:MAX_REPORTED_PROBLEMS]:
-            location = problem.location()
-            where = f"{self.filename}:{problem.line}" if problem.line else self.filename
-            lines.append(
-                f"{where}: {location}: {problem.message}"
-                if location
-                else f"{where}: {problem.message}"
-            )
-        hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
-        if hidden > 0:
-            lines.append(f"{self.filename}: ... and {hidden} more problems")
-        return lines
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kompas.accounts.models import User
 from kompas.assessments.models import Evidence, EvidenceKind, NormScore, SelfAssessment
 from kompas.audit.models import AuditAction, AuditEvent, board_chain
 from kompas.audit.services import audit_record
@@ -194,7 +195,7 @@ class _People:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
 
-    def name(self, user: Any) -> str | None:
+    def name(self, user: User | None) -> str | None:
         if user is None:
             return None
         self.names[user.email] = user.full_name

@@ -152,12 +152,12 @@ class _Writer:
         self.document = document
         self.context = context
         self.stored = stored
-        self.people: dict[str, Any] = {}
+        self.people: dict[str, User] = {}
         self.created: list[str] = []
         self.evaluations: dict[EvaluationKey, SelfAssessment] = {}
         self.stored_by_sha: dict[str, str] = {}
 
-    def person(self, email: str | None) -> Any:
+    def person(self, email: str | None) -> User | None:
         return None if email is None else self.people[email.lower()]
 
     def write(self) -> Board:
@@ -485,7 +485,7 @@ class _Writer:
 
 
 def _replay_audit_trail(
-    trail: dict[str, Any], board: Board, people: dict[str, Any], filename: str
+    trail: dict[str, Any], board: Board, people: dict[str, User], filename: str
 ) -> None:
     """The document's events, in order, as the board's chain here.
 

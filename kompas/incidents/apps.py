@@ -5,8 +5,3 @@ class IncidentsConfig(AppConfig):
     name = "kompas.incidents"
     label = "incidents"
     verbose_name = "Incident and data-breach register"
-
-    def ready(self) -> None:
-        from kompas.incidents.panel import register
-
-        register()

@@ -5,20 +5,15 @@ counts (`sector_incident_counts`) pass through the disclosure control of monitor
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from kompas.boards.models import Board, BoardSector, Province, Sector
+from kompas.boards.models import Board
 from kompas.frameworks.models import Norm
 from kompas.incidents.clock import DECISION_WINDOW, LOCAL_ZONE
 from kompas.incidents.models import Incident, IncidentKind, IncidentStatus, NotifyDecision
-from kompas.monitoring.disclosure import Cell, Group, protect
-from kompas.monitoring.models import SizeClass
-from kompas.monitoring.services import MEDIUM_UP_TO, SMALL_UP_TO, board_cells
 from kompas.plans.selectors import current_assessment
 
 
@@ -99,110 +94,3 @@ def yearly_figures(*, board: Board, year: int, now: datetime.datetime | None = N
         open=Count("pk", filter=this_year & Q(status=IncidentStatus.OPEN)),
     )
     return YearFigures(year=year, **counts)
-
-
-# --- Sector counts, disclosure-controlled ---------------------------------------------------
-
-BREACH = "breach"  # the one "norm" of these figures: did the board have a breach, yes or no
-CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
-
-
-@dataclass(frozen=True)
-class CellCount:
-    """One predefined cell: how many boards, and how many had a breach; None when suppressed."""
-
-    cell: Cell
-    boards: int | None
-    with_breach: int | None
-
-    @property
-    def suppressed(self) -> bool:
-        return self.with_breach is None
-
-
-@dataclass(frozen=True)
-class SectorCounts:
-    year: int
-    k: int
-    cells: list[CellCount] = field(default_factory=list)
-
-
-def _size_band() -> Case:
-    """The lowest pupil count of the board's size class: the class, computed in the database."""
-    return Case(
-        When(pupil_count__lte=SMALL_UP_TO, then=Value(0)),
-        When(pupil_count__lte=MEDIUM_UP_TO, then=Value(SMALL_UP_TO + 1)),
-        default=Value(MEDIUM_UP_TO + 1),
-        output_field=IntegerField(),
-    )
-
-
-def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
-    """Per predefined cell, the active boards and those with a personal-data breach in `year`.
-
-    Counted in one query that groups boards by the attributes that decide their cells (sectors,
-    size class, region) and whether they had a breach; a group per combination, never a row per
-    board. Published through `protect()`: a cell's count of boards with a breach shows only when
-    the cell and every atom behind it hold at least `k` boards with both answers among them.
-    """
-    flags = {
-        f"in_{code}": Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector=code))
-        for code in Sector.values
-    }
-    breached = Exists(
-        Incident.objects.filter(board=OuterRef("pk"), kind=IncidentKind.BREACH).filter(
-            in_year(year)
-        )
-    )
-    rows = (
-        Board.objects.filter(is_active=True)
-        .annotate(band=_size_band(), breached=breached, **flags)
-        .values("band", "region", "breached", *flags)
-        .annotate(boards=Count("pk"))
-        .order_by()
-    )
-    boards: dict[frozenset[Cell], int] = defaultdict(int)
-    answers: dict[frozenset[Cell], set[str]] = defaultdict(set)
-    with_breach: dict[Cell, int] = defaultdict(int)
-    totals: dict[Cell, int] = defaultdict(int)
-    for row in rows:
-        sectors = [code for code in Sector.values if row[f"in_{code}"]]
-        stand_in = Board(pupil_count=row["band"], region=row["region"])
-        cells = frozenset(Cell(cut, value) for cut, value in board_cells(stand_in, sectors))
-        boards[cells] += row["boards"]
-        answers[cells].add("yes" if row["breached"] else "no")
-        for cell in cells:
-            totals[cell] += row["boards"]
-            if row["breached"]:
-                with_breach[cell] += row["boards"]
-    groups = [
-        Group(cells=cells, boards=count, values={BREACH: frozenset(answers[cells])})
-        for cells, count in boards.items()
-    ]
-    publication = protect(groups=groups, cells=set(totals), norms=[BREACH], k=k)
-    ordered = sorted(totals, key=lambda cell: (CUT_ORDER.get(cell.cut, 9), cell.value))
-    return SectorCounts(
-        year=year,
-        k=k,
-        cells=[
-            CellCount(
-                cell=cell,
-                boards=totals[cell] if publication.shows(cell) else None,
-                with_breach=with_breach[cell] if publication.shows(cell, BREACH) else None,
-            )
-            for cell in ordered
-        ],
-    )
-
-
-def cell_label(cell: Cell) -> str:
-    """How a cell is named on the page."""
-    if cell.cut == "all":
-        return str(_("All boards"))
-    if cell.cut == "sector":
-        return str(_("Sector %(sector)s") % {"sector": cell.value})
-    if cell.cut == "size":
-        size = SizeClass(cell.value).label if cell.value in SizeClass.values else cell.value
-        return str(_("Size class: %(size)s") % {"size": size})
-    region = Province(cell.value).label if cell.value in Province.values else cell.value
-    return str(_("Region: %(region)s") % {"region": region})

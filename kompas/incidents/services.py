@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
@@ -92,7 +93,9 @@ def _repr(incident: Incident) -> str:
     return f"{incident.board} · {_('incident')} {incident.number}"
 
 
-def _record(access: BoardAccess, actor: Any, action: str, incident: Incident, changes: Any) -> None:
+def _record(
+    access: BoardAccess, actor: User, action: str, incident: Incident, changes: Any
+) -> None:
     audit_record(
         action=action,
         actor=actor,
@@ -103,7 +106,7 @@ def _record(access: BoardAccess, actor: Any, action: str, incident: Incident, ch
     )
 
 
-def incident_report(*, access: BoardAccess, actor: Any, data: ReportData) -> Incident:
+def incident_report(*, access: BoardAccess, actor: User, data: ReportData) -> Incident:
     """Any member but the supervisor and auditor reports an incident; it gets the next number."""
     _require(access, Action.REPORT_INCIDENT)
     now = timezone.now()
@@ -140,7 +143,7 @@ DETAIL_FIELDS = tuple(
 def incident_update(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     incident: Incident,
     revision: int,
     data: IncidentData,
@@ -186,7 +189,7 @@ def incident_update(
 def incident_decide(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     incident: Incident,
     revision: int,
     data: DecisionData,
@@ -232,7 +235,7 @@ def incident_decide(
     return current
 
 
-def lesson_to_measure(*, access: BoardAccess, actor: Any, incident: Incident) -> Measure:
+def lesson_to_measure(*, access: BoardAccess, actor: User, incident: Incident) -> Measure:
     """The incident's lessons learned become a measure in the plan, on the incident's norms."""
     _require(access, Action.VIEW_INCIDENTS, Action.EDIT)
     lesson = incident.lessons.strip()

@@ -31,5 +31,4 @@ urlpatterns = [
         views.handoff_json,
         name="handoff_json",
     ),
-    path("monitoring/incidents/", views.sector_counts, name="sector_counts"),
 ]

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import (
@@ -26,9 +26,8 @@ from kompas.boards.access import (
     access_board,
     access_board_object,
     board_view,
-    sector_view,
 )
-from kompas.boards.roles import Action, SectorRole
+from kompas.boards.roles import Action
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.incidents import handoff, selectors, services
 from kompas.incidents.forms import DecisionForm, IncidentForm, ReportForm
@@ -79,7 +78,7 @@ def register(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 
 @login_required
 @board_view(Action.REPORT_INCIDENT)
-def report(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +206,7 @@ def _save(
 
 @login_required
 @board_view(Action.VIEW_INCIDENTS)
-def edit(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, access: BoardAccess, incident_id: int) -> HttpResponse:
     found = _incident(access, incident_id)
     form = IncidentForm(
         request.POST or None,
@@ -247,7 +246,9 @@ def edit(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpRes
 
 @login_required
 @board_view(Action.VIEW_INCIDENTS)
-def decision(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpResponse:
+def decision(
+    request: AuthenticatedHttpRequest, access: BoardAccess, incident_id: int
+) -> HttpResponse:
     found = _incident(access, incident_id)
     initial: dict[str, Any] = {"revision": found.revision}
     if found.notify_decision != NotifyDecision.UNDECIDED:
@@ -294,7 +295,9 @@ def decision(request: HttpRequest, access: BoardAccess, incident_id: int) -> Htt
 @login_required
 @board_view(Action.VIEW_INCIDENTS)
 @require_POST
-def make_measure(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpResponse:
+def make_measure(
+    request: AuthenticatedHttpRequest, access: BoardAccess, incident_id: int
+) -> HttpResponse:
     if not access.may(Action.EDIT):
         # Raises 403 and records the refusal: only a role that edits the plan adds to it.
         access_board(user=request.user, board_id=access.board.pk, action=Action.EDIT)
@@ -349,27 +352,3 @@ def handoff_txt(request: HttpRequest, access: BoardAccess, incident_id: int) -> 
 @require_safe
 def handoff_json(request: HttpRequest, access: BoardAccess, incident_id: int) -> HttpResponse:
     return _handoff_response(request, access, incident_id, as_json=True)
-
-
-FIRST_YEAR = 2024  # the first reporting year with IBP in the annual report
-
-
-@login_required
-@sector_view(SectorRole.PROGRAMME_ANALYST)
-@require_safe
-def sector_counts(request: HttpRequest) -> HttpResponse:
-    """Per predefined cell, boards with a personal-data breach in a year; small cells suppressed."""
-    this_year = timezone.localdate().year
-    years = list(range(this_year, FIRST_YEAR - 1, -1))
-    asked = request.GET.get("year", "")
-    year = int(asked) if asked.isdigit() and int(asked) in years else this_year
-    counts = selectors.sector_incident_counts(year=year, k=settings.MONITORING_MIN_BOARDS)
-    return render(
-        request,
-        "incidents/sector_counts.html",
-        {
-            "counts": counts,
-            "rows": [(selectors.cell_label(row.cell), row) for row in counts.cells],
-            "years": years,
-        },
-    )

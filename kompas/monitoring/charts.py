@@ -1,14 +1,15 @@
 """Coordinates for the sector's spread chart: per domain the middle half of the boards.
 
-Drawn like the board dashboard's charts (kompas.reports.charts, docs/decisions/0004): Python
-computes whole SVG units, the template draws, the numbers are also in the text and a table.
+Drawn like the board dashboard's charts (kompas.reports.charts, docs/decisions/0004), on the
+same level scale (kompas.core.charts): Python computes whole SVG units, the template draws, the
+numbers are also in the text and a table.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kompas.reports.charts import MAX_LEVEL, WIDTH, Tick
+from kompas.core.charts import WIDTH, LevelScale, Tick
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,9 @@ def spread_chart(*, rows: Sequence[SpreadInput], target_level: int) -> SpreadCha
     board's own level as a marker when it is given. Suppressed domains get an empty row."""
     if not rows:
         return None
-    left, right, top, row_height, box_height = 270, WIDTH - 24, 30, 22, 14
-    unit = (right - left) / MAX_LEVEL
-
-    def x(value: Decimal | None) -> int:
-        return round(left + unit * float(value)) if value is not None else 0
-
+    top, row_height, box_height = 30, 22, 14
+    scale = LevelScale(left=270, right=WIDTH - 24)
+    x = scale.x
     drawn = []
     for index, found in enumerate(rows):
         y = top + index * row_height + (row_height - box_height) // 2
@@ -87,14 +85,14 @@ def spread_chart(*, rows: Sequence[SpreadInput], target_level: int) -> SpreadCha
     return SpreadChart(
         width=WIDTH,
         height=axis_y + 28,
-        left=left,
-        right=right,
+        left=scale.left,
+        right=scale.right,
         top=top,
         axis_y=axis_y,
         box_height=box_height,
         target_level=target_level,
-        target_x=round(left + unit * target_level),
-        ticks=[Tick(round(left + unit * level), level) for level in range(MAX_LEVEL + 1)],
+        target_x=scale.x(target_level),
+        ticks=scale.ticks(),
         rows=drawn,
         has_own=any(found.own is not None for found in rows),
     )

@@ -1,11 +1,12 @@
 """The sector dashboard (sector roles) and a board's benchmark (the board's own members)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards.access import BoardAccess, board_view, sector_roles
 from kompas.boards.roles import Action, SectorRole
 from kompas.monitoring.charts import SpreadInput, spread_chart
@@ -22,7 +23,7 @@ from kompas.monitoring.views import figure_readers, record_inspector_view
 @login_required
 @figure_readers
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds = aggregated_rounds()
     if not rounds:
         return render(request, "monitoring/dashboard.html", {"dashboard": None})
@@ -78,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @board_view(Action.VIEW_REPORTS)
 @require_safe
-def benchmark(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def benchmark(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     found = board_benchmark(board_id=access.board.pk)
     charts = []
     if found is not None:

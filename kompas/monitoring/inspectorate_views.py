@@ -7,16 +7,18 @@ the board sees in its own audit trail that the Inspectorate looked, and at what.
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import sector_view
 from kompas.boards.roles import SectorRole
+from kompas.monitoring import selectors
 from kompas.monitoring.inspectorate import (
     Signal,
     board_details,
@@ -45,7 +47,7 @@ class SignalFilter(forms.Form):
 @login_required
 @inspector_only
 @require_safe
-def inspectorate(request: HttpRequest) -> HttpResponse:
+def inspectorate(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SignalFilter(request.GET)
     context = {"form": form, "policy": sharing_policy(), "deadlines": deadlines()}
     if not form.is_valid():
@@ -75,8 +77,8 @@ def inspectorate(request: HttpRequest) -> HttpResponse:
 @login_required
 @inspector_only
 @require_safe
-def inspectorate_board(request: HttpRequest, board_id: int) -> HttpResponse:
-    board = inspectorate_boards().filter(pk=board_id).first()
+def inspectorate_board(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
+    board = selectors.inspectorate_board(board_id=board_id)
     if board is None:
         raise Http404("No such board.")
     signals = signals_of(board, today=timezone.localdate())

@@ -2,10 +2,11 @@
 for the members that share theirs."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards.access import BoardAccess, board_view, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.monitoring import regions
@@ -16,7 +17,7 @@ coordinator_only = sector_view(SectorRole.REGIONAL_COORDINATOR)
 @login_required
 @coordinator_only
 @require_safe
-def groups(request: HttpRequest) -> HttpResponse:
+def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/regions.html",
@@ -27,7 +28,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 @login_required
 @coordinator_only
 @require_safe
-def group(request: HttpRequest, group_id: int) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     found = regions.coordinated_group(user=request.user, group_id=group_id)
     if found is None:
         # Another region's coordinator: the group's members are not this person's business.
@@ -40,7 +41,9 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
 @login_required
 @board_view(Action.VIEW)
 @require_safe
-def board_group(request: HttpRequest, access: BoardAccess, group_id: int) -> HttpResponse:
+def board_group(
+    request: AuthenticatedHttpRequest, access: BoardAccess, group_id: int
+) -> HttpResponse:
     membership = regions.group_membership(board=access.board, group_id=group_id)
     if membership is None:
         raise Http404("The board is not a member of this group.")

@@ -9,10 +9,10 @@ does not share neither appears nor changes a figure.
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.models import Board, Group, GroupMembership
@@ -21,7 +21,7 @@ from kompas.monitoring.models import Audience, Submission, SubmittedScore
 from kompas.monitoring.named import DomainColumn, NamedResult, named_results, shared_with
 
 
-def coordinated_groups(*, user: Any) -> QuerySet[Group]:
+def coordinated_groups(*, user: User) -> QuerySet[Group]:
     """The groups the user is regional coordinator of, with their number of member boards."""
     return (
         Group.objects.filter(
@@ -36,7 +36,7 @@ def coordinated_groups(*, user: Any) -> QuerySet[Group]:
     )
 
 
-def coordinated_group(*, user: Any, group_id: int) -> Group | None:
+def coordinated_group(*, user: User, group_id: int) -> Group | None:
     """The group if the user coordinates it; None for any other group."""
     return (
         Group.objects.filter(
@@ -139,7 +139,7 @@ def group_results(*, group: Group) -> GroupResults:
     )
 
 
-def group_viewed(*, actor: Any, group: Group) -> None:
+def group_viewed(*, actor: User, group: Group) -> None:
     """Record on the platform trail that a regional coordinator read a group's named results."""
     audit_record(
         action=AuditAction.VIEW,

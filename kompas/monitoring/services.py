@@ -1,13 +1,13 @@
 """Writes to monitoring: open a round, submit a board's snapshot, grant and withdraw consent."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
@@ -44,7 +44,7 @@ def size_class(pupils: int) -> str:
 
 def round_open(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     framework_version: FrameworkVersion,
     period: str,
@@ -88,7 +88,7 @@ def board_cells(board: Board, sectors: list[str]) -> list[tuple[str, str]]:
 def submission_create(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     round_: MonitoringRound,
     assessment: SelfAssessment,
     share_with: set[str],
@@ -183,7 +183,7 @@ def submission_create(
     return submission
 
 
-def consent_withdraw(*, access: BoardAccess, actor: Any, consent: Consent) -> None:
+def consent_withdraw(*, access: BoardAccess, actor: User, consent: Consent) -> None:
     """Stop sharing by name from now on; what was seen before cannot be unseen (nothing erased)."""
     if not access.may(Action.APPROVE):
         raise PermissionDenied("Only the executive withdraws consent.")

@@ -37,6 +37,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import has_sector_role
@@ -188,7 +189,7 @@ def support_board_detail(*, board: Board) -> SupportBoard:
     return SupportBoard(board=board, domains=domains, submissions=results, notes=notes)
 
 
-def support_board_viewed(*, actor: Any, board: Board) -> None:
+def support_board_viewed(*, actor: User, board: Board) -> None:
     """Record on the board's own trail that the support team read its named page."""
     audit_record(
         action=AuditAction.VIEW,
@@ -199,7 +200,7 @@ def support_board_viewed(*, actor: Any, board: Board) -> None:
     )
 
 
-def support_note_add(*, actor: Any, board: Board, text: str) -> SupportNote:
+def support_note_add(*, actor: User, board: Board, text: str) -> SupportNote:
     """The support team records what it did or agreed with a board that shares with it."""
     if not has_sector_role(actor, SectorRole.PROGRAMME_ANALYST):
         raise PermissionDenied("Only the programme's support team writes support notes.")

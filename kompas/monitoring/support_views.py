@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards.access import sector_view
 from kompas.boards.roles import SectorRole
 from kompas.core.forms import add_validation_errors
@@ -47,7 +48,7 @@ class SupportRow:
 @login_required
 @analyst_only
 @require_safe
-def support_list(request: HttpRequest) -> HttpResponse:
+def support_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(support.support_queue(), support.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         SupportRow(s, support.need_reasons(s), projection_label(s.projection))
@@ -59,7 +60,7 @@ def support_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @analyst_only
 @require_http_methods(["GET", "HEAD", "POST"])
-def support_board(request: HttpRequest, board_id: int) -> HttpResponse:
+def support_board(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     board = support.support_board(board_id=board_id)
     if board is None:
         # Never shared with the support team, or no longer: the board is not the team's business.

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kompas.monitoring import (
     dashboard_views,
+    incident_views,
     inspectorate_views,
     region_views,
     support_views,
@@ -25,6 +26,7 @@ urlpatterns = [
         name="benchmark",
     ),
     path("monitoring/", dashboard_views.dashboard, name="dashboard"),
+    path("monitoring/incidents/", incident_views.incident_counts, name="incident_counts"),
     path("monitoring/rounds/", views.rounds, name="rounds"),
     path("monitoring/rounds/<int:round_id>/", views.round_detail, name="round"),
     path("monitoring/rounds/<int:round_id>/recompute/", views.recompute, name="recompute"),

@@ -2,44 +2,32 @@
 their figures, which come from RoundFigure rows only (disclosure control already applied)."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.accounts.http import AuthenticatedHttpRequest
+from kompas.assessments.models import SelfAssessment
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view, sector_roles, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
-from kompas.frameworks.models import Domain, FrameworkVersion, Norm
-from kompas.monitoring import services
-from kompas.monitoring.dashboard import cell_label, cell_sort_key
-from kompas.monitoring.disclosure import Cell
+from kompas.monitoring import selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
-from kompas.monitoring.models import (
-    Consent,
-    MonitoringRound,
-    RoundFigure,
-    RoundStatus,
-    Submission,
-)
+from kompas.monitoring.models import MonitoringRound
 from kompas.monitoring.tasks import recompute_round_figures
 
 logger = logging.getLogger(__name__)
-
-# The framework the programme monitors; a round uses its latest imported version.
-PROGRAMME_FRAMEWORK = "normenkader-ibp-fo"
 
 analyst_only = sector_view(SectorRole.PROGRAMME_ANALYST)
 # Published figures are for every sector role that reads them; the platform admin runs the
@@ -49,7 +37,9 @@ figure_readers = sector_view(
 )
 
 
-def record_inspector_view(request: HttpRequest, roles: set[str], description: str) -> None:
+def record_inspector_view(
+    request: AuthenticatedHttpRequest, roles: set[str], description: str
+) -> None:
     """The Inspectorate's every look at monitoring is on the record, figures included."""
     if SectorRole.INSPECTOR in roles:
         audit_record(action=AuditAction.VIEW, actor=request.user, object_repr=description[:300])
@@ -66,16 +56,6 @@ class OpenRound:
     form: SubmissionForm | None
 
 
-def _approved_assessments(board_id: int, version_ids: set[int]) -> dict[int, SelfAssessment]:
-    """Per framework version, the board's latest approved self-evaluation."""
-    latest: dict[int, SelfAssessment] = {}
-    for assessment in SelfAssessment.objects.filter(
-        board_id=board_id, status=AssessmentStatus.APPROVED, framework_version_id__in=version_ids
-    ).order_by("-period", "-version"):
-        latest.setdefault(assessment.framework_version_id, assessment)
-    return latest
-
-
 def _form_prefix(round_: MonitoringRound) -> str:
     return f"round-{round_.pk}"
 
@@ -83,33 +63,17 @@ def _form_prefix(round_: MonitoringRound) -> str:
 @login_required
 @board_view(Action.VIEW)
 @require_safe
-def board_rounds(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def board_rounds(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     board = access.board
-    sectors = set(board.sectors.values_list("sector", flat=True))
-    submissions = list(
-        Submission.objects.filter(board=board)
-        .select_related("round", "assessment")
-        .prefetch_related(
-            Prefetch(
-                "consents",
-                queryset=Consent.objects.select_related("granted_by", "withdrawn_by"),
-            )
-        )
-        .order_by("-submitted_at")
-    )
+    rounds = selectors.open_rounds_for(board=board)
+    submissions = selectors.board_submissions(board=board)
     submitted = {submission.round_id for submission in submissions}
-    # A handful of open rounds at a time: their sectors are compared here rather than with a
-    # JSON lookup that SQLite lacks.
-    rounds = [
-        round_
-        for round_ in MonitoringRound.objects.filter(status=RoundStatus.OPEN).select_related(
-            "framework_version__framework"
-        )
-        if sectors & set(round_.sectors)
-    ]
     can_submit = access.may(Action.APPROVE)
-    approved = _approved_assessments(
-        board.pk, {round_.framework_version_id for round_ in rounds if round_.pk not in submitted}
+    approved = selectors.approved_assessments(
+        board_id=board.pk,
+        version_ids={
+            round_.framework_version_id for round_ in rounds if round_.pk not in submitted
+        },
     )
     open_rounds = [
         OpenRound(
@@ -152,15 +116,15 @@ def refresh_figures(round_: MonitoringRound) -> None:
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
-def submit(request: HttpRequest, access: BoardAccess, round_id: int) -> HttpResponse:
-    round_ = get_object_or_404(MonitoringRound, pk=round_id)
+def submit(request: AuthenticatedHttpRequest, access: BoardAccess, round_id: int) -> HttpResponse:
+    round_ = selectors.get_round(round_id=round_id)
     back = redirect("monitoring:board_rounds", access.board.pk)
     form = SubmissionForm(request.POST, prefix=_form_prefix(round_))
     if not form.is_valid():
         messages.error(request, _("Choose whom to share with from the list."))
         return back
-    assessment = _approved_assessments(access.board.pk, {round_.framework_version_id}).get(
-        round_.framework_version_id
+    assessment = selectors.approved_assessment(
+        board_id=access.board.pk, version_id=round_.framework_version_id
     )
     if assessment is None:
         messages.error(
@@ -189,8 +153,10 @@ def submit(request: HttpRequest, access: BoardAccess, round_id: int) -> HttpResp
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
-def consent_withdraw(request: HttpRequest, access: BoardAccess, consent_id: int) -> HttpResponse:
-    consent = Consent.objects.filter(submission__board=access.board, pk=consent_id).first()
+def consent_withdraw(
+    request: AuthenticatedHttpRequest, access: BoardAccess, consent_id: int
+) -> HttpResponse:
+    consent = selectors.board_consent(board=access.board, consent_id=consent_id)
     if consent is None:
         raise Http404("No such consent on this board.")
     services.consent_withdraw(access=access, actor=request.user, consent=consent)
@@ -207,13 +173,9 @@ def consent_withdraw(request: HttpRequest, access: BoardAccess, consent_id: int)
 
 @login_required
 @analyst_only
-def rounds(request: HttpRequest) -> HttpResponse:
-    version = (
-        FrameworkVersion.objects.filter(framework__slug=PROGRAMME_FRAMEWORK)
-        .select_related("framework")
-        .order_by("-imported_at")
-        .first()
-    )
+def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # A round uses the latest imported version of the framework the programme monitors.
+    version = selectors.programme_version()
     form = RoundForm(request.POST or None)
     if request.method == "POST" and version is None:
         form.add_error(None, _("No framework has been loaded."))
@@ -227,11 +189,10 @@ def rounds(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Round %(name)s opened.") % {"name": round_.name})
             return redirect("monitoring:round", round_.pk)
-    listing = MonitoringRound.objects.select_related("framework_version__framework")
     return render(
         request,
         "monitoring/rounds.html",
-        {"rounds": listing, "form": form, "version": version},
+        {"rounds": selectors.round_list(), "form": form, "version": version},
         status=400 if form.errors else 200,
     )
 
@@ -239,8 +200,8 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @login_required
 @analyst_only
 @require_POST
-def recompute(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = get_object_or_404(MonitoringRound, pk=round_id)
+def recompute(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.get_round(round_id=round_id)
     refresh_figures(round_)
     messages.success(
         request,
@@ -250,55 +211,12 @@ def recompute(request: HttpRequest, round_id: int) -> HttpResponse:
     return redirect("monitoring:round", round_.pk)
 
 
-@dataclass
-class DomainTable:
-    domain: Domain
-    figure: RoundFigure | None
-    norms: list[tuple[Norm, RoundFigure | None]] = field(default_factory=list)
-
-
-@dataclass
-class CellFigures:
-    cut: str
-    value: str
-    label: str
-    boards: int | None
-    domains: list[DomainTable]
-
-
 @login_required
 @figure_readers
 @require_safe
-def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = get_object_or_404(
-        MonitoringRound.objects.select_related("framework_version__framework"), pk=round_id
-    )
-    version = round_.framework_version
-    domains = list(Domain.objects.filter(framework_version=version))
-    norms = list(Norm.objects.filter(framework_version=version).order_by("position"))
-    figures: dict[tuple[str, str], dict[tuple[str, str], RoundFigure]] = {}
-    # Parts' figures exist too; this page shows domains and norms for now.
-    for figure in RoundFigure.objects.filter(round=round_, subject__in=("norm", "domain")):
-        figures.setdefault((figure.cut, figure.value), {})[figure.subject, figure.code] = figure
-    cells = []
-    for (cut, value), found in sorted(
-        figures.items(), key=lambda item: cell_sort_key(Cell(*item[0]))
-    ):
-        tables = [
-            DomainTable(
-                domain=domain,
-                figure=found.get(("domain", domain.code)),
-                norms=[
-                    (norm, found.get(("norm", norm.code)))
-                    for norm in norms
-                    if norm.domain_id == domain.pk
-                ],
-            )
-            for domain in domains
-        ]
-        # A cell's board count is published with any of its figures that is shown.
-        boards = next((f.boards for f in found.values() if f.boards is not None), None)
-        cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables))
+def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.get_round_with_framework(round_id=round_id)
+    cells = selectors.round_cells(round_=round_)
     roles = sector_roles(request.user)
     record_inspector_view(request, roles, f"round figures: {round_.name}")
     return render(
@@ -308,7 +226,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "round": round_,
             "cells": cells,
             # How many boards took part is no board's level; the analyst runs the round with it.
-            "submissions": round_.submissions.count(),
+            "submissions": selectors.submission_count(round_=round_),
             "k": settings.MONITORING_MIN_BOARDS,
             "analyst": SectorRole.PROGRAMME_ANALYST in roles,
         },

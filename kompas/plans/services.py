@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
@@ -95,7 +96,7 @@ def _validate(access: BoardAccess, data: MeasureData, links: dict[int, int]) -> 
         raise ValidationError(errors)
 
 
-def _record(access: BoardAccess, actor: Any, action: str, obj: Any, changes: Any) -> None:
+def _record(access: BoardAccess, actor: User, action: str, obj: Any, changes: Any) -> None:
     audit_record(action=action, actor=actor, board_id=access.board.pk, obj=obj, changes=changes)
 
 
@@ -115,7 +116,7 @@ def _set_links(measure: Measure, links: dict[int, int]) -> None:
 
 
 def measure_create(
-    *, access: BoardAccess, actor: Any, data: MeasureData, links: dict[int, int]
+    *, access: BoardAccess, actor: User, data: MeasureData, links: dict[int, int]
 ) -> Measure:
     """A new measure in the plan, linked to norms with the level it brings each to."""
     _require(access, Action.EDIT)
@@ -144,7 +145,7 @@ def measure_create(
 def measure_update(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     measure: Measure,
     revision: int,
     data: MeasureData,
@@ -192,7 +193,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 def measure_progress(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     measure: Measure,
     status: str,
     remark: str,
@@ -240,7 +241,9 @@ def measure_progress(
     return update
 
 
-def measure_from_suggestion(*, access: BoardAccess, actor: Any, example: ExampleMeasure) -> Measure:
+def measure_from_suggestion(
+    *, access: BoardAccess, actor: User, example: ExampleMeasure
+) -> Measure:
     """One click on a suggestion: an editable measure for that norm, up to its target level."""
     _require(access, Action.EDIT)
     check = plan_check(board=access.board)
@@ -274,7 +277,7 @@ def measure_from_suggestion(*, access: BoardAccess, actor: Any, example: Example
     )
 
 
-def plan_set_deadline(*, access: BoardAccess, actor: Any, deadline: datetime.date) -> Plan:
+def plan_set_deadline(*, access: BoardAccess, actor: User, deadline: datetime.date) -> Plan:
     """The date every gap must be covered by; 31 December 2030 unless the board sets another."""
     _require(access, Action.MANAGE_BOARD)
     with transaction.atomic():
@@ -291,7 +294,7 @@ def plan_set_deadline(*, access: BoardAccess, actor: Any, deadline: datetime.dat
 def risk_accept(
     *,
     access: BoardAccess,
-    actor: Any,
+    actor: User,
     norm: Norm,
     reason: str,
     review_date: datetime.date,
@@ -329,7 +332,7 @@ def risk_accept(
     return acceptance
 
 
-def risk_withdraw(*, access: BoardAccess, actor: Any, acceptance: RiskAcceptance) -> None:
+def risk_withdraw(*, access: BoardAccess, actor: User, acceptance: RiskAcceptance) -> None:
     """End an acceptance; the gap is open again unless a measure covers it. Nothing is erased."""
     _require(access, Action.ACCEPT_RISK)
     with transaction.atomic():
@@ -344,7 +347,7 @@ def risk_withdraw(*, access: BoardAccess, actor: Any, acceptance: RiskAcceptance
         _record(access, actor, AuditAction.UPDATE, current, {"withdrawn": [False, True]})
 
 
-def plan_approve(*, access: BoardAccess, actor: Any, note: str = "") -> PlanVersion:
+def plan_approve(*, access: BoardAccess, actor: User, note: str = "") -> PlanVersion:
     """The executive approves the plan as it stands; refused while a gap is open."""
     _require(access, Action.APPROVE)
     with transaction.atomic():

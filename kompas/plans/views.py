@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, access_board_object, board_view
@@ -63,7 +64,7 @@ def _norms_for(access: BoardAccess) -> Any:
 
 @login_required
 @board_view(Action.EDIT)
-def measure_new(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def measure_new(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     norms = _norms_for(access)
     initial: dict[str, Any] = {
         "due_date": selectors.plan_of(board=access.board).deadline,
@@ -101,7 +102,9 @@ def measure_new(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 
 @login_required
 @board_view(Action.VIEW)
-def measure_edit(request: HttpRequest, access: BoardAccess, measure_id: int) -> HttpResponse:
+def measure_edit(
+    request: AuthenticatedHttpRequest, access: BoardAccess, measure_id: int
+) -> HttpResponse:
     measure = access_board_object(
         access=access, queryset=selectors.measures_of(access=access), pk=measure_id
     )
@@ -175,7 +178,9 @@ def measure_edit(request: HttpRequest, access: BoardAccess, measure_id: int) -> 
 @login_required
 @board_view(Action.EDIT)
 @require_POST
-def measure_progress(request: HttpRequest, access: BoardAccess, measure_id: int) -> HttpResponse:
+def measure_progress(
+    request: AuthenticatedHttpRequest, access: BoardAccess, measure_id: int
+) -> HttpResponse:
     measure = access_board_object(access=access, queryset=Measure.objects.all(), pk=measure_id)
     form = ProgressForm(request.POST)
     if form.is_valid():
@@ -197,7 +202,9 @@ def measure_progress(request: HttpRequest, access: BoardAccess, measure_id: int)
 @login_required
 @board_view(Action.EDIT)
 @require_POST
-def suggestion_accept(request: HttpRequest, access: BoardAccess, example_id: int) -> HttpResponse:
+def suggestion_accept(
+    request: AuthenticatedHttpRequest, access: BoardAccess, example_id: int
+) -> HttpResponse:
     example = get_object_or_404(ExampleMeasure, pk=example_id)
     try:
         measure = services.measure_from_suggestion(
@@ -212,7 +219,7 @@ def suggestion_accept(request: HttpRequest, access: BoardAccess, example_id: int
 
 @login_required
 @board_view(Action.ACCEPT_RISK)
-def risk_new(request: HttpRequest, access: BoardAccess, code: str) -> HttpResponse:
+def risk_new(request: AuthenticatedHttpRequest, access: BoardAccess, code: str) -> HttpResponse:
     norm = get_object_or_404(_norms_for(access), code=code)
     form = RiskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -234,7 +241,9 @@ def risk_new(request: HttpRequest, access: BoardAccess, code: str) -> HttpRespon
 @login_required
 @board_view(Action.ACCEPT_RISK)
 @require_POST
-def risk_withdraw(request: HttpRequest, access: BoardAccess, risk_id: int) -> HttpResponse:
+def risk_withdraw(
+    request: AuthenticatedHttpRequest, access: BoardAccess, risk_id: int
+) -> HttpResponse:
     acceptance = access_board_object(
         access=access, queryset=RiskAcceptance.objects.select_related("norm"), pk=risk_id
     )
@@ -248,7 +257,7 @@ def risk_withdraw(request: HttpRequest, access: BoardAccess, risk_id: int) -> Ht
 @login_required
 @board_view(Action.MANAGE_BOARD)
 @require_POST
-def deadline(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def deadline(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     form = DeadlineForm(request.POST)
     if form.is_valid():
         services.plan_set_deadline(
@@ -263,7 +272,7 @@ def deadline(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
-def approve(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     try:
         version = services.plan_approve(
             access=access, actor=request.user, note=request.POST.get("note", "")

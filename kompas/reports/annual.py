@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.assessments.selectors import Summary, compare, scores_of, summary
 from kompas.boards.models import Board
+from kompas.incidents.selectors import yearly_figures
 from kompas.plans.models import Measure, MeasureStatus, PlanVersion
 from kompas.plans.roadmap import Verdict, projection
 from kompas.plans.selectors import PlanCheck, plan_check
@@ -58,9 +59,6 @@ def incident_figures(*, board: Board, year: int) -> IncidentFigures | None:
     at all may keep its register elsewhere: None leaves the incident sentences out of the
     paragraph, rather than claiming there were no incidents.
     """
-    # Imported here: the incident register adds a panel to reports, reports reads its counts.
-    from kompas.incidents.selectors import yearly_figures  # noqa: PLC0415
-
     figures = yearly_figures(board=board, year=year)
     if not figures.ever:
         return None

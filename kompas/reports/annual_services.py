@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess
@@ -47,13 +48,13 @@ def _refuse_approved(report: AnnualReport) -> None:
 
 
 def _record(
-    access: BoardAccess, actor: Any, action: str, report: AnnualReport, changes: Any
+    access: BoardAccess, actor: User, action: str, report: AnnualReport, changes: Any
 ) -> None:
     audit_record(action=action, actor=actor, board_id=access.board.pk, obj=report, changes=changes)
 
 
 def annual_report_draft(
-    *, access: BoardAccess, actor: Any, year: int, today: datetime.date | None = None
+    *, access: BoardAccess, actor: User, year: int, today: datetime.date | None = None
 ) -> AnnualReport:
     """The year's draft with a text freshly generated from the data: new, or regenerated.
 
@@ -103,7 +104,7 @@ def annual_report_draft(
     return latest
 
 
-def _save(report: AnnualReport, actor: Any, fields: list[str]) -> None:
+def _save(report: AnnualReport, actor: User, fields: list[str]) -> None:
     report.revision += 1
     report.updated_by = actor
     report.updated_at = timezone.now()
@@ -111,7 +112,7 @@ def _save(report: AnnualReport, actor: Any, fields: list[str]) -> None:
 
 
 def annual_report_update(
-    *, access: BoardAccess, actor: Any, report: AnnualReport, revision: int, text: str
+    *, access: BoardAccess, actor: User, report: AnnualReport, revision: int, text: str
 ) -> AnnualReport:
     """Save the edited text if nobody saved since `revision`; else raise AnnualReportConflict."""
     _require(access, Action.EDIT)
@@ -135,7 +136,9 @@ def annual_report_update(
     return current
 
 
-def annual_report_approve(*, access: BoardAccess, actor: Any, report: AnnualReport) -> AnnualReport:
+def annual_report_approve(
+    *, access: BoardAccess, actor: User, report: AnnualReport
+) -> AnnualReport:
     """The executive approves the paragraph as it stands; from now on it never changes."""
     _require(access, Action.APPROVE)
     with transaction.atomic():
@@ -156,7 +159,7 @@ def annual_report_approve(*, access: BoardAccess, actor: Any, report: AnnualRepo
 
 
 def annual_report_new_version(
-    *, access: BoardAccess, actor: Any, report: AnnualReport
+    *, access: BoardAccess, actor: User, report: AnnualReport
 ) -> AnnualReport:
     """A draft version+1 with the approved text, to change it; the approved one is kept."""
     _require(access, Action.EDIT)

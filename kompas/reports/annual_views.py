@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view
@@ -79,7 +80,7 @@ def annual_list(request: HttpRequest, access: BoardAccess) -> HttpResponse:
 @login_required
 @board_view(Action.EDIT)
 @require_POST
-def annual_generate(request: HttpRequest, access: BoardAccess) -> HttpResponse:
+def annual_generate(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     form = YearForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a year."))
@@ -125,7 +126,9 @@ def annual_report(request: HttpRequest, access: BoardAccess, annual_id: int) -> 
 
 @login_required
 @board_view(Action.EDIT)
-def annual_edit(request: HttpRequest, access: BoardAccess, annual_id: int) -> HttpResponse:
+def annual_edit(
+    request: AuthenticatedHttpRequest, access: BoardAccess, annual_id: int
+) -> HttpResponse:
     report = get_annual_report(access=access, report_id=annual_id)
     if report.is_approved:
         messages.info(request, _("This paragraph is approved and never changes."))
@@ -176,7 +179,9 @@ def annual_edit(request: HttpRequest, access: BoardAccess, annual_id: int) -> Ht
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
-def annual_approve(request: HttpRequest, access: BoardAccess, annual_id: int) -> HttpResponse:
+def annual_approve(
+    request: AuthenticatedHttpRequest, access: BoardAccess, annual_id: int
+) -> HttpResponse:
     report = get_annual_report(access=access, report_id=annual_id)
     try:
         annual_report_approve(access=access, actor=request.user, report=report)
@@ -190,7 +195,9 @@ def annual_approve(request: HttpRequest, access: BoardAccess, annual_id: int) ->
 @login_required
 @board_view(Action.EDIT)
 @require_POST
-def annual_new_version(request: HttpRequest, access: BoardAccess, annual_id: int) -> HttpResponse:
+def annual_new_version(
+    request: AuthenticatedHttpRequest, access: BoardAccess, annual_id: int
+) -> HttpResponse:
     report = get_annual_report(access=access, report_id=annual_id)
     try:
         created = annual_report_new_version(access=access, actor=request.user, report=report)

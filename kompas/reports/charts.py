@@ -14,20 +14,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from kompas.assessments.selectors import GroupFigures
+from kompas.core.charts import MAX_LEVEL, WIDTH, LevelScale, Tick
 from kompas.reports.dashboard import Distribution, TrendPoint
 
-WIDTH = 640
 LEVEL_COLOURS = {1: "#a4262c", 2: "#b34700", 3: "#0f6b3c", 4: "#1f5fa6", 5: "#154273"}
 NOT_ASSESSED_COLOUR = "#6b6b6b"
 NOT_APPLICABLE_COLOUR = "#7a4b94"
-MAX_LEVEL = 5
-
-
-@dataclass(frozen=True)
-class Tick:
-    position: int
-    label: int
-
 
 # --- Per domain: mean level against the target -----------------------------------------------
 
@@ -65,13 +57,13 @@ def domain_chart(*, domains: Sequence[GroupFigures], target_level: int) -> BarCh
     """Horizontal bars of the mean level per domain, with a marker at the target level."""
     if not domains:
         return None
-    left, right, top, row, bar_height = 270, WIDTH - 48, 30, 20, 13
-    unit = (right - left) / MAX_LEVEL
+    top, row, bar_height = 30, 20, 13
+    scale = LevelScale(left=270, right=WIDTH - 48)
     axis_y = top + row * len(domains)
     bars = []
     for index, group in enumerate(domains):
         y = top + index * row + (row - bar_height) // 2
-        width = round(unit * float(group.mean)) if group.mean is not None else 0
+        width = scale.length(group.mean)
         bars.append(
             Bar(
                 code=group.code,
@@ -83,20 +75,20 @@ def domain_chart(*, domains: Sequence[GroupFigures], target_level: int) -> BarCh
                 y=y,
                 width=width,
                 text_y=y + bar_height - 3,
-                value_x=left + width + 6,
+                value_x=scale.left + width + 6,
             )
         )
     return BarChart(
         width=WIDTH,
         height=axis_y + 28,
-        left=left,
-        right=right,
+        left=scale.left,
+        right=scale.right,
         top=top,
         axis_y=axis_y,
         bar_height=bar_height,
         target_level=target_level,
-        target_x=round(left + unit * target_level),
-        ticks=[Tick(round(left + unit * level), level) for level in range(MAX_LEVEL + 1)],
+        target_x=scale.x(target_level),
+        ticks=scale.ticks(),
         bars=bars,
     )
 

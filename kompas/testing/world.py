@@ -8,6 +8,8 @@ fixtures `world`, `plan_world` and `report_world`; an app's own world subclasses
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ from kompas.accounts.models import User
 from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.assessments.services import assessment_approve, assessment_start, assessment_submit
 from kompas.boards.access import BoardAccess, access_board
-from kompas.boards.models import Board, Membership
+from kompas.boards.models import Board, BoardSector, Membership
 from kompas.boards.roles import Action, BoardRole
 from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.plans.services import MeasureData, measure_create, plan_approve, risk_accept
@@ -26,11 +28,25 @@ COORD, EXEC, SUPERVISOR = BoardRole.COORDINATOR, BoardRole.EXECUTIVE, BoardRole.
 DEADLINE = datetime.date(2030, 12, 31)
 
 
-def board_with_people(*, name: str, bg_number: str, domain: str) -> tuple[Board, dict[str, User]]:
-    """A board and one member in every board role, e-mailed as <role>@<domain>."""
-    board = Board.objects.create(name=name, bg_number=bg_number)
+def board_with_people(
+    *,
+    name: str,
+    bg_number: str,
+    domain: str = "",
+    roles: Iterable[str] = tuple(BoardRole.values),
+    sectors: Iterable[str] = (),
+    **fields: Any,
+) -> tuple[Board, dict[str, User]]:
+    """A board (with `fields`, serving `sectors`) and one member in each of `roles`.
+
+    People are e-mailed as <role>@<domain>, by default a domain of the board's own.
+    """
+    board = Board.objects.create(name=name, bg_number=bg_number, **fields)
+    for sector in sectors:
+        BoardSector.objects.create(board=board, sector=sector)
+    domain = domain or f"bestuur{bg_number}.example.nl"
     people = {}
-    for role in BoardRole.values:
+    for role in roles:
         user = UserFactory.create(email=f"{role}@{domain}")
         Membership.objects.create(user=user, board=board, role=role)
         people[role] = user

@@ -125,7 +125,7 @@ class ExportWorld(PlanWorld):
         )
         assessment_submit(access=access, actor=coordinator, assessment=self.assessment)
         assessment_approve(access=self.access(EXEC), actor=executive, assessment=self.assessment)
-        self.version = plan_approve(access=self.access(EXEC), actor=executive, note=HOSTILE)
+        self.plan_version = plan_approve(access=self.access(EXEC), actor=executive, note=HOSTILE)
         self.reopened = assessment_reopen(
             access=self.access(EXEC), actor=executive, assessment=self.assessment, reason=HOSTILE
         )
@@ -334,7 +334,7 @@ def test_frozen_states_and_timestamps_are_restored_as_they_were(export_world):
         score.save()
 
     version = PlanVersion.objects.get(board=board)
-    assert version.approved_at == export_world.version.approved_at
+    assert version.approved_at == export_world.plan_version.approved_at
     assert version.assessment == approved
     with pytest.raises(ValueError, match="never changes"):
         version.save()

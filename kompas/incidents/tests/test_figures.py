@@ -8,10 +8,10 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from kompas.incidents.models import Incident
-from kompas.incidents.panel import build
 from kompas.incidents.selectors import yearly_figures
 from kompas.incidents.tests.conftest import AUDITOR, CONTRIB, COORD, PRIVACY, SUPERVISOR
 from kompas.reports.annual import IncidentFigures, annual_text, incident_figures
+from kompas.reports.incident_panel import build
 
 pytestmark = pytest.mark.django_db
 

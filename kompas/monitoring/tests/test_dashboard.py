@@ -11,7 +11,7 @@ from kompas.boards.roles import SectorRole
 from kompas.monitoring.aggregates import QUADRANT, round_aggregate
 from kompas.monitoring.models import MonitoringRound, RoundFigure
 from kompas.monitoring.services import round_open
-from kompas.monitoring.tests.test_rounds import Sector
+from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from kompas.assessments.services import assessment_approve, assessment_start, as
 from kompas.audit.models import PLATFORM_CHAIN, AuditAction, AuditEvent, board_chain
 from kompas.audit.services import audit_verify
 from kompas.boards.access import access_board
-from kompas.boards.models import Board, BoardSector, Group, Membership, SectorAssignment
+from kompas.boards.models import Board, Group, Membership, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole
 from kompas.monitoring.inspectorate import (
     SharingPolicy,
@@ -35,6 +35,7 @@ from kompas.plans.services import MeasureData, measure_create, plan_approve
 from kompas.testing import clock
 from kompas.testing.frameworks import framework_doc, import_document
 from kompas.testing.people import UserFactory
+from kompas.testing.world import board_with_people
 
 pytestmark = [pytest.mark.django_db, clock.pinned]
 
@@ -61,13 +62,12 @@ class Inspection:
 
     def board(self, name=None):
         self.count += 1
-        board = Board.objects.create(
-            name=name or f"Bestuur {self.count:03d}", bg_number=f"{60000 + self.count}"
+        board, _people = board_with_people(
+            name=name or f"Bestuur {self.count:03d}",
+            bg_number=f"{60000 + self.count}",
+            roles=(BoardRole.EXECUTIVE, BoardRole.COORDINATOR),
+            sectors=("PO",),
         )
-        BoardSector.objects.create(board=board, sector="PO")
-        for role in (BoardRole.EXECUTIVE, BoardRole.COORDINATOR):
-            user = UserFactory.create(email=f"{role}{self.count}@example.nl")
-            Membership.objects.create(user=user, board=board, role=role)
         return board
 
     @staticmethod

@@ -11,7 +11,7 @@ from kompas.boards.roles import BoardRole, SectorRole
 from kompas.monitoring.aggregates import round_aggregate
 from kompas.monitoring.models import Consent, MonitoringRound, RoundFigure, Submission
 from kompas.monitoring.services import round_open
-from kompas.monitoring.tests.test_rounds import Sector
+from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.frameworks import framework_doc, import_document, norm_doc
 from kompas.testing.people import UserFactory
 

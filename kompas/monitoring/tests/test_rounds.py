@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -6,85 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kompas.accounts.models import User
-from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
-from kompas.assessments.services import assessment_start
+from kompas.assessments.models import AssessmentStatus
 from kompas.boards.access import access_board
-from kompas.boards.models import Board, BoardSector, Membership, SectorAssignment
-from kompas.boards.roles import Action, BoardRole, SectorRole
+from kompas.boards.models import Membership
+from kompas.boards.roles import BoardRole
 from kompas.monitoring.aggregates import round_aggregate
 from kompas.monitoring.models import Consent, ImmutableError, RoundFigure, Submission
 from kompas.monitoring.services import consent_withdraw, round_open, submission_create
-from kompas.testing.frameworks import framework_doc, import_document
-from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Participant:
-    board: Board
-    executive: User
-    assessment: SelfAssessment
-
-
-class Sector:
-    """A framework, an analyst, an open round, and boards that submit approved evaluations."""
-
-    def __init__(self):
-        self.version = import_document(framework_doc())
-        self.analyst = UserFactory.create(email="analist@dvo.example.nl")
-        SectorAssignment.objects.create(user=self.analyst, role=SectorRole.PROGRAMME_ANALYST)
-        self.round = round_open(
-            actor=self.analyst,
-            name="Meetronde 2026",
-            framework_version=self.version,
-            period="2026",
-            sectors=["PO", "VO"],
-        )
-        self.count = 0
-
-    def board(self, *, sector="PO", pupils=500, region="UT", levels=(1, 2, 3, 4)):
-        """A board with an approved evaluation: GO.01, GO.02, BC.03, BV.01 at `levels`."""
-        self.count += 1
-        board = Board.objects.create(
-            name=f"Bestuur {self.count}",
-            bg_number=f"{40000 + self.count}",
-            pupil_count=pupils,
-            region=region,
-        )
-        BoardSector.objects.create(board=board, sector=sector)
-        executive = UserFactory.create(email=f"bestuurder{self.count}@example.nl")
-        Membership.objects.create(user=executive, board=board, role=BoardRole.EXECUTIVE)
-        coordinator = UserFactory.create(email=f"coordinator{self.count}@example.nl")
-        Membership.objects.create(user=coordinator, board=board, role=BoardRole.COORDINATOR)
-        assessment = assessment_start(
-            access=access_board(user=coordinator, board_id=board.pk),
-            actor=coordinator,
-            framework_version=self.version,
-            period="2026",
-        )
-        for code, level in zip(("GO.01", "GO.02", "BC.03", "BV.01"), levels, strict=True):
-            NormScore.objects.filter(assessment=assessment, norm__code=code).update(level=level)
-        assessment.status = AssessmentStatus.APPROVED
-        assessment.save()
-        return Participant(board, executive, assessment)
-
-    def submit(self, participant, share_with=()):
-        return submission_create(
-            access=access_board(
-                user=participant.executive, board_id=participant.board.pk, action=Action.VIEW
-            ),
-            actor=participant.executive,
-            round_=self.round,
-            assessment=participant.assessment,
-            share_with=set(share_with),
-        )
-
-
-@pytest.fixture
-def sector():
-    return Sector()
 
 
 def figure(round_, cut, value, code, subject="norm"):

@@ -14,8 +14,8 @@ from kompas.boards.models import Group, SectorAssignment
 from kompas.boards.roles import SectorRole
 from kompas.monitoring.models import SupportNote
 from kompas.monitoring.support import need_reasons, support_note_add, support_queue
+from kompas.monitoring.tests.sector_world import Sector
 from kompas.monitoring.tests.snapshot_factories import Snapshots, withdraw
-from kompas.monitoring.tests.test_rounds import Sector
 from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db

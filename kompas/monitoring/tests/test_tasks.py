@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from kompas.monitoring.models import RoundFigure
 from kompas.monitoring.tasks import recompute_round_figures
-from kompas.monitoring.tests.test_rounds import Sector
+from kompas.monitoring.tests.sector_world import Sector
 
 pytestmark = pytest.mark.django_db
 

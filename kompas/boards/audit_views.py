@@ -1,3 +1,8 @@
+"""The audit trail's pages: a board's own trail and the platform's sign-in events.
+
+They live with the access layer they go through; the trail itself is kompas.audit.
+"""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse

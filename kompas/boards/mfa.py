@@ -1,4 +1,7 @@
-"""People whose role requires a second factor set one up before they can do anything else."""
+"""People whose role requires a second factor set one up before they can do anything else.
+
+The rule follows the roles (boards.roles), so it lives with them rather than with the user model.
+"""
 
 from collections.abc import Callable
 
@@ -8,11 +11,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from kompas.accounts.mfa import requires_mfa
+from kompas.accounts.models import User
+from kompas.boards.roles import MFA_BOARD_ROLES
 
 # Paths a person without a second factor may still reach: setting one up, leaving, the basics.
 _ALLOWED_PREFIXES = ("/accounts/", "/healthz", "/i18n/", "/static/")
 _CHECKED = "kompas_mfa_checked_for"
+
+
+def requires_mfa(user: User) -> bool:
+    """Executives, coordinators, privacy officers, every sector role and staff need a 2nd factor."""
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.sector_assignments.exists():
+        return True
+    return bool(user.memberships.filter(is_active=True, role__in=list(MFA_BOARD_ROLES)).exists())
 
 
 class RequireMfaMiddleware:

@@ -6,12 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kompas.boards.models import Board, BoardSector, SectorAssignment
 from kompas.boards.roles import SectorRole
 from kompas.incidents.models import Incident
-from kompas.incidents.selectors import sector_incident_counts
 from kompas.monitoring.disclosure import Cell
+from kompas.monitoring.incident_counts import sector_incident_counts
 from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,19 @@ pytestmark = pytest.mark.django_db
 CET = datetime.timezone(datetime.timedelta(hours=1))
 IN_2026 = datetime.datetime(2026, 5, 4, 10, 0, tzinfo=CET)
 K = 10
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read English message ids, whatever the catalogue holds."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture
@@ -133,7 +147,7 @@ def test_the_analyst_sees_the_counts_with_suppressed_cells_labelled(client, repo
     SectorAssignment.objects.create(user=analyst, role=SectorRole.PROGRAMME_ANALYST)
     client.force_login(analyst)
 
-    response = client.get(reverse("incidents:sector_counts"), {"year": "2026"})
+    response = client.get(reverse("monitoring:incident_counts"), {"year": "2026"})
 
     assert response.status_code == 200
     assert "Boards with a personal-data breach in 2026" in response.text

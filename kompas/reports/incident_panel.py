@@ -1,6 +1,7 @@
 """The incident panel on the board dashboard: the year in numbers, and AP decisions owed.
 
-Registered in `IncidentsConfig.ready()`. With `approved_only` (the supervisor) it shows the
+Registered in `ReportsConfig.ready()`: reports sits above the incident register and reads it,
+as it reads the plan and the evaluation. With `approved_only` (the supervisor) it shows the
 year's figures only, the same as the annual-report paragraph (and, like it, nothing while the
 board has never used the register); the warnings naming incidents are for the roles that keep
 the register. Two queries at most, however many incidents.
@@ -69,6 +70,4 @@ def build(
 
 
 def register() -> None:
-    register_panel(
-        PanelSpec(key="incidents", template="incidents/dashboard_panel.html", build=build)
-    )
+    register_panel(PanelSpec(key="incidents", template="reports/incident_panel.html", build=build))

@@ -1,4 +1,7 @@
-"""How django-allauth fits IBP-Kompas: nobody signs up on their own; people are invited."""
+"""How django-allauth fits IBP-Kompas: nobody signs up on their own; people are invited.
+
+The adapters live with the invitations they check (boards), not with the user model.
+"""
 
 from typing import Any
 

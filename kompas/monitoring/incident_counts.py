@@ -1,0 +1,114 @@
+"""Sector counts of personal-data breaches, disclosure-controlled (docs/incidents.md).
+
+Per predefined cell of the sector (all boards, sector, size class, region), how many active
+boards had a breach in a year: the incident register's facts, published by monitoring's rules.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from django.utils.translation import gettext as _
+
+from kompas.boards.models import Board, BoardSector, Sector
+from kompas.incidents.models import Incident, IncidentKind
+from kompas.incidents.selectors import in_year
+from kompas.monitoring.dashboard import cell_label as dashboard_cell_label
+from kompas.monitoring.disclosure import Cell, Group, protect
+from kompas.monitoring.services import MEDIUM_UP_TO, SMALL_UP_TO, board_cells
+
+BREACH = "breach"  # the one "norm" of these figures: did the board have a breach, yes or no
+CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
+
+
+@dataclass(frozen=True)
+class CellCount:
+    """One predefined cell: how many boards, and how many had a breach; None when suppressed."""
+
+    cell: Cell
+    boards: int | None
+    with_breach: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.with_breach is None
+
+
+@dataclass(frozen=True)
+class SectorCounts:
+    year: int
+    k: int
+    cells: list[CellCount] = field(default_factory=list)
+
+
+def _size_band() -> Case:
+    """The lowest pupil count of the board's size class: the class, computed in the database."""
+    return Case(
+        When(pupil_count__lte=SMALL_UP_TO, then=Value(0)),
+        When(pupil_count__lte=MEDIUM_UP_TO, then=Value(SMALL_UP_TO + 1)),
+        default=Value(MEDIUM_UP_TO + 1),
+        output_field=IntegerField(),
+    )
+
+
+def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
+    """Per predefined cell, the active boards and those with a personal-data breach in `year`.
+
+    Counted in one query that groups boards by the attributes that decide their cells (sectors,
+    size class, region) and whether they had a breach; a group per combination, never a row per
+    board. Published through `protect()`: a cell's count of boards with a breach shows only when
+    the cell and every atom behind it hold at least `k` boards with both answers among them.
+    """
+    flags = {
+        f"in_{code}": Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector=code))
+        for code in Sector.values
+    }
+    breached = Exists(
+        Incident.objects.filter(board=OuterRef("pk"), kind=IncidentKind.BREACH).filter(
+            in_year(year)
+        )
+    )
+    rows = (
+        Board.objects.filter(is_active=True)
+        .annotate(band=_size_band(), breached=breached, **flags)
+        .values("band", "region", "breached", *flags)
+        .annotate(boards=Count("pk"))
+        .order_by()
+    )
+    boards: dict[frozenset[Cell], int] = defaultdict(int)
+    answers: dict[frozenset[Cell], set[str]] = defaultdict(set)
+    with_breach: dict[Cell, int] = defaultdict(int)
+    totals: dict[Cell, int] = defaultdict(int)
+    for row in rows:
+        sectors = [code for code in Sector.values if row[f"in_{code}"]]
+        stand_in = Board(pupil_count=row["band"], region=row["region"])
+        cells = frozenset(Cell(cut, value) for cut, value in board_cells(stand_in, sectors))
+        boards[cells] += row["boards"]
+        answers[cells].add("yes" if row["breached"] else "no")
+        for cell in cells:
+            totals[cell] += row["boards"]
+            if row["breached"]:
+                with_breach[cell] += row["boards"]
+    groups = [
+        Group(cells=cells, boards=count, values={BREACH: frozenset(answers[cells])})
+        for cells, count in boards.items()
+    ]
+    publication = protect(groups=groups, cells=set(totals), norms=[BREACH], k=k)
+    ordered = sorted(totals, key=lambda cell: (CUT_ORDER.get(cell.cut, 9), cell.value))
+    return SectorCounts(
+        year=year,
+        k=k,
+        cells=[
+            CellCount(
+                cell=cell,
+                boards=totals[cell] if publication.shows(cell) else None,
+                with_breach=with_breach[cell] if publication.shows(cell, BREACH) else None,
+            )
+            for cell in ordered
+        ],
+    )
+
+
+def cell_label(cell: Cell) -> str:
+    """How a cell is named on the page: as on the sector dashboard, but these count all boards."""
+    return str(_("All boards")) if cell.cut == "all" else str(dashboard_cell_label(cell))
