@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from kompas.testing.world import PlanWorld, ReportWorld, World
 
@@ -38,6 +39,14 @@ def pytest_collection_modifyitems(config, items):
             "Only browser tests may use a parameter or fixture called 'page': "
             + ", ".join(misnamed)
         )
+
+
+@pytest.fixture
+def english(client, settings):
+    """English message ids in services and on `client`'s pages, whatever the catalogue holds."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 # The one test world (kompas/testing/world.py), offered to every app's tests.

@@ -5,8 +5,9 @@ Tests run as local use (DEBUG on, generated key); connections are not kept betwe
 that the live server's threads never hold the test database open at teardown.
 
 `KOMPAS_TEST_TODAY=YYYY-MM-DD` moves the whole suite's clock to that day (09:00 in Amsterdam,
-then ticking), so that CI can prove no test depends on the day it happens to run: a test whose
-outcome depends on the date pins its own clock (`kompas.testing.clock`).
+then ticking; `YYYY-MM-DDTHH:MM` names the time of day too, in Amsterdam), so that CI can prove
+no test depends on the day it happens to run: a test whose outcome depends on the date pins its
+own clock (`kompas.testing.clock`).
 """
 
 import datetime
@@ -24,14 +25,14 @@ def _moved_clock() -> datetime.datetime | None:
     if not value:
         return None
     try:
-        day = datetime.date.fromisoformat(value)
+        moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise pytest.UsageError(
-            f"KOMPAS_TEST_TODAY must be a date as YYYY-MM-DD, not {value!r}"
+            f"KOMPAS_TEST_TODAY must be a date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM), not {value!r}"
         ) from None
-    return datetime.datetime.combine(
-        day, datetime.time(9), tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam")
-    )
+    if "T" not in value and " " not in value:
+        moment = moment.replace(hour=9)
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,4 +48,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     moment = _moved_clock()
-    return f"clock moved to {moment:%Y-%m-%d} (KOMPAS_TEST_TODAY)" if moment else None
+    if moment is None:
+        return None
+    return f"clock moved to {moment:%Y-%m-%d %H:%M} Amsterdam (KOMPAS_TEST_TODAY)"

@@ -287,7 +287,7 @@ def plan_world(board, members, version):
         actor=executive,
         norm=version.norms.get(code="GO.02"),
         reason="Eerst de basis.",
-        review_date=datetime.date(2030, 1, 1),
+        review_date=timezone.localdate() + datetime.timedelta(days=90),
     )
     PlanVersion.objects.create(
         board=board,

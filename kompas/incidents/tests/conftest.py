@@ -2,7 +2,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kompas.boards.access import access_board
 from kompas.boards.roles import Action, BoardRole
@@ -95,9 +95,6 @@ class IncidentWorld(World):
             data=decision_data(**changes),
         )
 
-    def norm(self, code):
-        return self.version.norms.get(code=code)
-
 
 @pytest.fixture
 def world(db):
@@ -105,13 +102,5 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(english):
     """The tests read English message ids: services and pages, whatever the catalogue holds."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client

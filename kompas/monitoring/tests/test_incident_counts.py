@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from kompas.boards.models import Board, BoardSector, SectorAssignment
 from kompas.boards.roles import SectorRole
@@ -15,24 +14,11 @@ from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.incident_counts import sector_incident_counts
 from kompas.testing.people import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CET = datetime.timezone(datetime.timedelta(hours=1))
 IN_2026 = datetime.datetime(2026, 5, 4, 10, 0, tzinfo=CET)
 K = 10
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read English message ids, whatever the catalogue holds."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from kompas.plans.services import (
     risk_accept,
     risk_withdraw,
 )
+from kompas.testing import clock
 from kompas.testing.world import COORD, DEADLINE, EXEC
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +328,8 @@ def test_progress_moves_the_status_and_remembers_when_it_was_done(plan_world):
         )
 
 
+# Due halfway to the deadline: a date that needs the deadline some way off.
+@clock.pinned
 def test_a_suggestion_becomes_a_measure_that_covers_its_gap(plan_world):
     example = plan_world.norm("BV.01").example_measures.first()
 
