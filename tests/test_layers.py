@@ -7,9 +7,12 @@ tests share lives in `kompas.testing`.
 """
 
 import ast
+import graphlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kompas"
@@ -105,6 +108,23 @@ def foreign_test_imports(roots: list[Path]) -> list[str]:
     return found
 
 
+def module_imports(root: Path) -> dict[str, set[str]]:
+    """For every project module, the project modules it imports when it is loaded."""
+    modules = {module_name(path): path for path in source_files(root)}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # what runs at import; imports inside functions run later
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            graph[name] |= {target for target in targets if target in modules} - {name}
+    return graph
+
+
 def test_every_app_is_in_the_layer_order():
     apps = {p.parent.name for p in PACKAGE.glob("*/apps.py")}
     assert apps == set(LAYERS)
@@ -112,6 +132,19 @@ def test_every_app_is_in_the_layer_order():
 
 def test_no_app_imports_an_app_above_it():
     assert back_imports(PACKAGE) == []
+
+
+def test_no_modules_import_each_other_in_a_circle():
+    graphlib.TopologicalSorter(module_imports(PACKAGE)).prepare()  # raises CycleError
+
+
+def test_a_circle_is_caught(tmp_path, monkeypatch):
+    monkeypatch.setattr("tests.test_layers.ROOT", tmp_path)
+    write(tmp_path, "kompas/plans/roadmap.py", "from kompas.plans.selectors import plan_check\n")
+    write(tmp_path, "kompas/plans/selectors.py", "from kompas.plans import roadmap\n")
+
+    with pytest.raises(graphlib.CycleError):
+        graphlib.TopologicalSorter(module_imports(tmp_path / "kompas")).prepare()
 
 
 def test_core_imports_no_app_of_the_project():
