@@ -305,7 +305,7 @@ def risk_accept(
     if not reason.strip():
         errors["reason"] = _("Explain why this risk is accepted.")
     if review_date <= timezone.localdate():
-        errors["review_date"] = _("The review date lies in the future.")
+        errors["review_date"] = _("The review date must lie in the future.")
     if not any(gap.score.norm_id == norm.pk for gap in plan_check(board=access.board).gaps):
         errors["norm"] = _("This norm has no gap: there is no risk to accept.")
     if errors:
