@@ -348,6 +348,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MONITORING_MIN_BOARDS = env_int("MONITORING_MIN_BOARDS", default=10)
 if MONITORING_MIN_BOARDS < 2:
     raise ImproperlyConfigured("MONITORING_MIN_BOARDS must be 2 or more.")
+# Releases of a round's figures while it is open; the final release comes when it closes.
+MONITORING_INTERIM_RELEASES = env_int("MONITORING_INTERIM_RELEASES", default=2)
 
 # What the Inspectorate sees beyond the signals, for boards that consented (docs/monitoring.md,
 # "Inspectorate"); the legal basis is still being set, so the operator chooses.

@@ -10,7 +10,7 @@ from kompas.boards.access import access_board
 from kompas.boards.models import Board, Group, GroupMembership
 from kompas.boards.roles import Action, BoardRole
 from kompas.demo.synthetic import FIRST_BG_NUMBER, sector_seed
-from kompas.monitoring.aggregates import round_aggregate
+from kompas.monitoring.aggregates import release_now
 from kompas.monitoring.models import Audience, MonitoringRound, RoundStatus, Submission
 from kompas.monitoring.services import submission_create
 
@@ -38,7 +38,7 @@ def seed_sector_demo(*, board: Board, group: Group) -> str:
         )
     _submit(board, open_round)
     for round_ in MonitoringRound.objects.filter(pk__in=[found.pk for found in rounds.rounds]):
-        round_aggregate(round_=round_)
+        release_now(round_=round_)
     return (
         f"Demo sector: {rounds.boards} synthetic boards, {len(rounds.rounds)} rounds, "
         f"{rounds.submissions} submissions; {board.name} submitted to {open_round.name}."

@@ -1,35 +1,80 @@
-"""A round's figures: counted in the database, passed through disclosure control, stored.
+"""A release's figures: counted in the database, passed through disclosure control, stored.
 
-`round_aggregate()` is the only writer of RoundFigure. Its queries group and count in the
-database; Python only sees one row per cell, norm and value — never a row per board.
+`release_compute()` is the only writer of RoundFigure. Its queries group and count in the
+database; Python only sees one row per stratum, norm and value — never a row per board.
 """
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import IntegerField as IntegerType
 from django.utils import timezone
 
 from kompas.frameworks.models import Norm
-from kompas.monitoring.disclosure import Cell, Group, Publication, protect
+from kompas.monitoring.disclosure import (
+    CURRENT,
+    ROUND,
+    Attribute,
+    Cell,
+    Fact,
+    Publication,
+    Stratum,
+    protect,
+)
 from kompas.monitoring.models import (
     Consent,
     MonitoringRound,
+    Release,
+    ReleaseStatus,
     RoundFigure,
+    RoundStatus,
     Submission,
     SubmissionCell,
     SubmittedDomain,
     SubmittedScore,
     value_of,
 )
+from kompas.monitoring.snapshots import Quadrant
+from kompas.plans.roadmap import Verdict
 
-# The quadrant is published like a norm's distribution, and protected like one: as a pseudo-norm
+# The quadrant is published like a norm's distribution, and protected like one: as an attribute
 # whose values are the quadrants ("" for a board with a side not assessed at all).
 QUADRANT = "quadrant"
+QUADRANT_VALUES = (*Quadrant.values, "")
+LEVEL_VALUES = ("1", "2", "3", "4", "5", "open", "na")
+
+# The programme's goals, per board of a submission: each published as how many boards have it.
+GOALS = {
+    "plan": Q(has_approved_plan=True),
+    "covered": Q(has_approved_plan=True, open_gaps=0),
+    "meets": ~Q(Exists(
+        SubmittedScore.objects.filter(
+            submission=OuterRef("pk"), at_target=False, not_applicable=False
+        )
+    )),
+    "on_track": Q(projection=Verdict.ON_TRACK),
+}
+GOAL = "goal"
+YES_NO = ("yes", "no")
+
+# The method's name and version, kept with every release (docs/disclosure-control.md).
+METHOD = "groups-of-k and linear audit, 2026-12"
 
 ONE_PLACE = Decimal("0.1")
+
+
+class FigureMaker(Protocol):
+    """Makes one stored figure of a cell; its values are dropped when it is not shown."""
+
+    def __call__(
+        self, cell: Cell, subject: str, code: str, shown: bool, **values: object
+    ) -> RoundFigure: ...
 
 
 def unknown_submissions(round_: MonitoringRound) -> QuerySet[Submission]:
@@ -42,33 +87,142 @@ def unknown_submissions(round_: MonitoringRound) -> QuerySet[Submission]:
     )
 
 
-def _groups(round_: MonitoringRound) -> tuple[list[Group], set[Cell]]:
+def earlier_releases(release: Release) -> list[Release]:
+    """The round's published releases before this one, oldest first."""
+    return list(
+        Release.objects.filter(
+            round=release.round_id, status=ReleaseStatus.PUBLISHED, number__lt=release.number
+        ).order_by("number")
+    )
+
+
+def _batch(earlier: list[Release], field: str) -> Case:
+    """The first release that counted a submission (its pk), or CURRENT for the new ones."""
+    return Case(
+        *[When(**{f"{field}__lte": found.as_of}, then=Value(found.pk)) for found in earlier],
+        default=Value(CURRENT),
+        output_field=IntegerType(),
+    )
+
+
+class _Strata:
+    """Builds strata from grouped rows: the cells and earlier facts of a signature and batch."""
+
+    def __init__(self, cells_of: dict[str, frozenset[Cell]], earlier: list[Release]):
+        self.cells_of = cells_of
+        self.after = {
+            found.pk: [later.pk for later in earlier[position:]]
+            for position, found in enumerate(earlier)
+        }
+
+    def facts(self, signature: str, batch: int) -> frozenset[Fact]:
+        cells = self.cells_of.get(signature, frozenset())
+        return frozenset(
+            Fact(release, cell) for release in self.after.get(batch, []) for cell in cells
+        )
+
+    def build(self, found: dict[tuple[str, int], dict[str, int]]) -> list[Stratum]:
+        return [
+            Stratum(
+                cells=self.cells_of.get(signature, frozenset()),
+                boards=sum(counts.values()),
+                facts=self.facts(signature, batch),
+                counts=counts,
+            )
+            for (signature, batch), counts in sorted(found.items())
+        ]
+
+
+def _shown_before(earlier: list[Release], name: str | None) -> frozenset[Fact]:
+    """What earlier releases showed: their cells (name None) or one attribute's cells."""
+    return frozenset(
+        Fact(found.pk, Cell(cut, value))
+        for found in earlier
+        for cut, value in (
+            found.shown.get("cells", [])
+            if name is None
+            else found.shown.get("attributes", {}).get(name, [])
+        )
+    )
+
+
+def _inputs(
+    release: Release, norms: list[Norm], earlier: list[Release]
+) -> tuple[list[Stratum], set[Cell], dict[str, Attribute]]:
+    """The strata of the release: per signature and batch, and per norm also per target."""
+    round_ = release.round
+    counted = Submission.objects.filter(round=round_, submitted_at__lte=release.as_of)
     cells_of: dict[str, set[Cell]] = defaultdict(set)
     for signature, cut, value in (
-        SubmissionCell.objects.filter(submission__round=round_)
+        SubmissionCell.objects.filter(submission__in=counted)
         .values_list("submission__signature", "cut", "value")
         .distinct()
     ):
         cells_of[signature].add(Cell(cut, value))
-    unknown = unknown_submissions(round_)
-    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for signature, code, level, not_applicable in (
-        SubmittedScore.objects.filter(submission__in=unknown)
-        .values_list("submission__signature", "norm__code", "level", "not_applicable")
-        .distinct()
+    frozen = {signature: frozenset(cells) for signature, cells in cells_of.items()}
+    unknown = unknown_submissions(round_).filter(submitted_at__lte=release.as_of)
+    builder = _Strata(frozen, earlier)
+    boards: dict[tuple[str, int], dict[str, int]] = {}
+    quadrants: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for signature, batch, quadrant, count in (
+        unknown.annotate(batch=_batch(earlier, "submitted_at"))
+        .values_list("signature", "batch", "quadrant")
+        .annotate(count=Count("id"))
+        .order_by()
     ):
-        values[signature][code].add(value_of(level=level, not_applicable=not_applicable))
-    for signature, quadrant in unknown.values_list("signature", "quadrant").order_by().distinct():
-        values[signature][QUADRANT].add(quadrant)
-    groups = [
-        Group(
-            cells=frozenset(cells_of[signature]),
-            boards=boards,
-            values={code: frozenset(found) for code, found in values[signature].items()},
+        quadrants[signature, batch][quadrant] = count
+        boards.setdefault((signature, batch), {"": 0})[""] += count
+    attributes = {
+        QUADRANT: Attribute(
+            QUADRANT_VALUES, builder.build(quadrants), _shown_before(earlier, QUADRANT)
         )
-        for signature, boards in unknown.values_list("signature").annotate(boards=Count("id"))
-    ]
-    return groups, {cell for cells in cells_of.values() for cell in cells}
+    }
+    for goal, condition in GOALS.items():
+        found: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+        for signature, batch, has, count in (
+            unknown.annotate(
+                batch=_batch(earlier, "submitted_at"),
+                has=Case(When(condition, then=Value("yes")), default=Value("no")),
+            )
+            .values_list("signature", "batch", "has")
+            .annotate(count=Count("id"))
+            .order_by()
+        ):
+            found[signature, batch][has] = count
+        name = f"{GOAL}:{goal}"
+        attributes[name] = Attribute(YES_NO, builder.build(found), _shown_before(earlier, name))
+    # Per norm, boards with different targets are told apart: the adversary may know targets.
+    per_norm: dict[str, dict[tuple[str, int, int], dict[str, int]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for signature, batch, code, target, level, not_applicable, count in (
+        SubmittedScore.objects.filter(submission__in=unknown)
+        .annotate(batch=_batch(earlier, "submission__submitted_at"))
+        .values_list(
+            "submission__signature", "batch", "norm__code", "target_level", "level",
+            "not_applicable",
+        )
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        shown_value = value_of(level=level, not_applicable=not_applicable)
+        per_norm[code][signature, batch, target][shown_value] = count
+    for norm in norms:
+        strata = [
+            Stratum(
+                cells=frozen.get(signature, frozenset()),
+                boards=sum(counts.values()),
+                facts=builder.facts(signature, batch),
+                counts=counts,
+                marked=frozenset(str(level) for level in range(target, 6)),
+            )
+            for (signature, batch, target), counts in sorted(per_norm[norm.code].items())
+        ]
+        attributes[norm.code] = Attribute(
+            LEVEL_VALUES, strata, _shown_before(earlier, norm.code)
+        )
+    counted_strata = builder.build(boards)
+    return counted_strata, set().union(*frozen.values()) if frozen else set(), attributes
 
 
 def quantile[N: (int, Decimal)](counts: dict[N, int], fraction: Decimal) -> Decimal | None:
@@ -100,30 +254,94 @@ def quantile[N: (int, Decimal)](counts: dict[N, int], fraction: Decimal) -> Deci
 MEDIAN, LOWER, UPPER = Decimal("0.5"), Decimal("0.25"), Decimal("0.75")
 
 
+class ReleaseRefused(Exception):
+    """The release would show nothing that the previous one did not, or too little to show."""
+
+
 @transaction.atomic
-def round_aggregate(*, round_: MonitoringRound) -> Publication:
-    """Recompute every figure of the round and store it, suppressed cells marked as such."""
-    # One recomputation per round at a time: a second waits, then recomputes with everything.
-    MonitoringRound.objects.select_for_update().filter(pk=round_.pk).first()
-    # The figures are as of now: everything committed before the lock was taken is counted.
-    as_of = timezone.now()
+def release_compute(*, release: Release) -> Publication | None:
+    """Compute a requested release, store its figures and publish it; or refuse it, saying why.
+
+    Only submissions made up to the release's `as_of` count, so a release computed twice gives
+    the same figures. Returns the publication, or None when the release was refused.
+    """
+    # One computation per release at a time: a second finds it no longer pending.
+    release = Release.objects.select_for_update().select_related("round").get(pk=release.pk)
+    if release.status != ReleaseStatus.PENDING:
+        return None
+    round_ = release.round
+    earlier = earlier_releases(release)
     norms = list(
         Norm.objects.filter(framework_version=round_.framework_version).select_related(
             "domain__part"
         )
     )
-    groups, cells = _groups(round_)
+    k = settings.MONITORING_MIN_BOARDS
+    strata, cells, attributes = _inputs(release, norms, earlier)
+    counted = Submission.objects.filter(round=round_, submitted_at__lte=release.as_of)
+    ids = sorted(counted.values_list("pk", flat=True))
+    joined = sum(stratum.boards for stratum in strata if not stratum.facts)
+    if not release.final and joined < k:
+        return _refuse(
+            release,
+            f"Fewer than {k} boards that shared with no one joined since the previous release.",
+        )
     publication = protect(
-        groups=groups,
+        strata=strata,
         cells=cells,
-        norms=[norm.code for norm in norms] + [QUADRANT],
-        k=settings.MONITORING_MIN_BOARDS,
+        attributes=attributes,
+        k=k,
+        counted=_shown_before(earlier, None),
     )
-    scores = SubmittedScore.objects.filter(submission__round=round_)
+    if ROUND not in publication.cells and not release.final:
+        return _refuse(release, "Nothing of the round can be shown yet.")
+    figures = _figures(release, counted, norms, publication, cells)
+    RoundFigure.objects.bulk_create(figures)
+    release.status = ReleaseStatus.PUBLISHED
+    release.computed_at = timezone.now()
+    release.submissions = len(ids)
+    release.digest = submissions_digest(ids)
+    release.parameters = {"k": k, "method": METHOD}
+    release.shown = {
+        "cells": _cell_list(publication.cells),
+        "attributes": {
+            name: _cell_list(shown) for name, shown in sorted(publication.norms.items())
+        },
+    }
+    release.save()
+    MonitoringRound.objects.filter(pk=round_.pk).update(published_release=release)
+    return publication
+
+
+def submissions_digest(ids: Iterable[int]) -> str:
+    return hashlib.sha256(",".join(str(pk) for pk in sorted(ids)).encode()).hexdigest()
+
+
+def _cell_list(cells: Iterable[Cell]) -> list[list[str]]:
+    return [[cell.cut, cell.value] for cell in sorted(cells)]
+
+
+def _refuse(release: Release, reason: str) -> None:
+    release.status = ReleaseStatus.REFUSED
+    release.computed_at = timezone.now()
+    release.refusal = reason
+    release.save(update_fields=["status", "computed_at", "refusal"])
+    return None
+
+
+def _figures(
+    release: Release,
+    counted: QuerySet[Submission],
+    norms: list[Norm],
+    publication: Publication,
+    cells: set[Cell],
+) -> list[RoundFigure]:
+    round_ = release.round
+    scores = SubmittedScore.objects.filter(submission__in=counted)
     by_cell = "submission__cells__cut", "submission__cells__value"
     boards = {
         Cell(cut, value): count
-        for cut, value, count in SubmissionCell.objects.filter(submission__round=round_)
+        for cut, value, count in SubmissionCell.objects.filter(submission__in=counted)
         .values_list("cut", "value")
         .annotate(count=Count("id"))
     }
@@ -144,48 +362,55 @@ def round_aggregate(*, round_: MonitoringRound) -> Publication:
             reached + (count if at_target else 0),
             applicable + (0 if not_applicable else count),
         )
+
+    def figure(cell: Cell, subject: str, code: str, shown: bool, **values: object) -> RoundFigure:
+        return RoundFigure(
+            round=round_,
+            release=release,
+            cut=cell.cut,
+            value=cell.value,
+            subject=subject,
+            code=code,
+            suppressed=not shown,
+            boards=boards.get(cell) if shown else None,
+            **(values if shown else {}),
+        )
+
     figures = []
     for cell in sorted(cells):
         for norm in norms:
-            shown = publication.shows(cell, norm.code)
             reached, applicable = shares.get((cell, norm.code), (0, 0))
             figures.append(
-                RoundFigure(
-                    round=round_,
-                    cut=cell.cut,
-                    value=cell.value,
-                    subject="norm",
-                    code=norm.code,
-                    suppressed=not shown,
-                    boards=boards.get(cell) if shown else None,
-                    counts=counts.get((cell, norm.code), {}) if shown else None,
-                    share_at_target=(
-                        (Decimal(100 * reached) / applicable).quantize(
-                            ONE_PLACE, rounding=ROUND_HALF_UP
-                        )
-                        if shown and applicable
-                        else None
-                    ),
+                figure(
+                    cell,
+                    "norm",
+                    norm.code,
+                    publication.shows(cell, norm.code),
+                    counts=counts.get((cell, norm.code), {}),
+                    share_at_target=_percent(reached, applicable),
                 )
             )
     figures += _group_figures(
-        round_, norms, publication=publication, cells=cells, boards=boards, counts=counts
+        counted, norms, publication=publication, cells=cells, counts=counts, figure=figure
     )
-    figures += _quadrant_figures(round_, publication=publication, cells=cells, boards=boards)
-    RoundFigure.objects.filter(round=round_).delete()
-    RoundFigure.objects.bulk_create(figures)
-    MonitoringRound.objects.filter(pk=round_.pk).update(aggregated_at=as_of)
-    return publication
+    figures += _count_figures(counted, publication=publication, cells=cells, figure=figure)
+    return figures
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100 * part) / whole).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 def _group_figures(
-    round_: MonitoringRound,
+    counted: QuerySet[Submission],
     norms: list[Norm],
     *,
     publication: Publication,
     cells: set[Cell],
-    boards: dict[Cell, int],
     counts: dict[tuple[Cell, str], dict[str, int]],
+    figure: FigureMaker,
 ) -> list[RoundFigure]:
     """Mean and median of the assessed levels per domain and per part, where rule 4 allows.
 
@@ -195,7 +420,7 @@ def _group_figures(
     for norm in norms:
         members["domain", norm.domain.code].append(norm.code)
         members["part", norm.domain.part.code].append(norm.code)
-    board_means = _board_means(round_)
+    board_means = _board_means(counted)
     figures = []
     for cell in sorted(cells):
         for (subject, code), codes in members.items():
@@ -219,16 +444,13 @@ def _group_figures(
                 # The middle half of the boards share one mean: quartiles would say too much.
                 lower = upper = None
             figures.append(
-                RoundFigure(
-                    round=round_,
-                    cut=cell.cut,
-                    value=cell.value,
-                    subject=subject,
-                    code=code,
-                    suppressed=not shown,
-                    boards=boards.get(cell) if shown else None,
-                    mean=mean if shown else None,
-                    median=quantile(levels, MEDIAN) if shown else None,
+                figure(
+                    cell,
+                    subject,
+                    code,
+                    shown,
+                    mean=mean,
+                    median=quantile(levels, MEDIAN),
                     lower_quartile=lower,
                     upper_quartile=upper,
                     board_median=quantile(spread, MEDIAN) if lower is not None else None,
@@ -237,11 +459,11 @@ def _group_figures(
     return figures
 
 
-def _board_means(round_: MonitoringRound) -> dict[tuple[Cell, str], dict[Decimal, int]]:
+def _board_means(counted: QuerySet[Submission]) -> dict[tuple[Cell, str], dict[Decimal, int]]:
     """Per cell and domain, how many boards have each mean level (one grouped query)."""
     found: dict[tuple[Cell, str], dict[Decimal, int]] = defaultdict(dict)
     for cut, value, code, mean, count in (
-        SubmittedDomain.objects.filter(submission__round=round_)
+        SubmittedDomain.objects.filter(submission__in=counted)
         .values_list("submission__cells__cut", "submission__cells__value", "code", "mean")
         .annotate(count=Count("id"))
         .order_by()
@@ -250,35 +472,71 @@ def _board_means(round_: MonitoringRound) -> dict[tuple[Cell, str], dict[Decimal
     return found
 
 
-def _quadrant_figures(
-    round_: MonitoringRound,
+def _count_figures(
+    counted: QuerySet[Submission],
     *,
     publication: Publication,
     cells: set[Cell],
-    boards: dict[Cell, int],
+    figure: FigureMaker,
 ) -> list[RoundFigure]:
-    """How many boards sit in each quadrant, per cell, protected like a norm's distribution."""
-    counts: dict[Cell, dict[str, int]] = defaultdict(dict)
+    """How many boards sit in each quadrant, and have each goal, per cell: protected like norms."""
+    counts: dict[tuple[str, Cell], dict[str, int]] = defaultdict(dict)
     for cut, value, quadrant, count in (
-        Submission.objects.filter(round=round_)
-        .values_list("cells__cut", "cells__value", "quadrant")
+        counted.values_list("cells__cut", "cells__value", "quadrant")
         .annotate(count=Count("id"))
         .order_by()
     ):
-        counts[Cell(cut, value)][quadrant] = count
+        counts[QUADRANT, Cell(cut, value)][quadrant] = count
+    for goal, condition in GOALS.items():
+        for cut, value, has, count in (
+            counted.annotate(has=Case(When(condition, then=Value("yes")), default=Value("no")))
+            .values_list("cells__cut", "cells__value", "has")
+            .annotate(count=Count("id"))
+            .order_by()
+        ):
+            counts[goal, Cell(cut, value)][has] = count
     figures = []
     for cell in sorted(cells):
-        shown = publication.shows(cell, QUADRANT)
         figures.append(
-            RoundFigure(
-                round=round_,
-                cut=cell.cut,
-                value=cell.value,
-                subject=QUADRANT,
-                code=QUADRANT,
-                suppressed=not shown,
-                boards=boards.get(cell) if shown else None,
-                counts=counts.get(cell, {}) if shown else None,
+            figure(
+                cell,
+                QUADRANT,
+                QUADRANT,
+                publication.shows(cell, QUADRANT),
+                counts=counts.get((QUADRANT, cell), {}),
             )
         )
+        for goal in GOALS:
+            found = counts.get((goal, cell), {})
+            figures.append(
+                figure(
+                    cell,
+                    GOAL,
+                    goal,
+                    publication.shows(cell, f"{GOAL}:{goal}"),
+                    counts=found,
+                    share_at_target=_percent(found.get("yes", 0), sum(found.values())),
+                )
+            )
     return figures
+
+
+def release_now(*, round_: MonitoringRound, final: bool | None = None) -> Release:
+    """Make and compute a release at once, as the round's opener: for seeding and tests.
+
+    The analyst's way is `services.release_request` (and `round_close`), computed by the worker.
+    `final` defaults to whether the round is closed.
+    """
+    number = (
+        Release.objects.filter(round=round_).order_by("-number").values_list("number", flat=True)
+    ).first() or 0
+    release = Release.objects.create(
+        round=round_,
+        number=number + 1,
+        final=round_.status == RoundStatus.CLOSED if final is None else final,
+        requested_by_id=round_.opened_by_id,
+        as_of=timezone.now(),
+    )
+    release_compute(release=release)
+    release.refresh_from_db()
+    return release

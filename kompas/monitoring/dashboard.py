@@ -8,7 +8,7 @@ of boards, norms or rounds.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +20,13 @@ from kompas.monitoring.models import MonitoringRound, RoundFigure, SizeClass, Su
 from kompas.monitoring.snapshots import Quadrant
 
 CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
+# The programme's goals as the sector pages name them (kompas.monitoring.aggregates.GOALS).
+GOAL_LABELS = {
+    "plan": gettext_lazy("Approved plan"),
+    "covered": gettext_lazy("Plan covers every norm (2027)"),
+    "meets": gettext_lazy("Meets the normenkader (2030)"),
+    "on_track": gettext_lazy("On track for 2030"),
+}
 WEAKEST_NORMS = 10
 
 
@@ -109,10 +116,13 @@ class SectorDashboard:
 
 
 def aggregated_rounds() -> list[MonitoringRound]:
-    """Rounds with stored figures, oldest first: the trend's order."""
+    """Rounds with a published release, oldest first: the trend's order.
+
+    An open round shows its latest interim release, never live figures.
+    """
     return list(
-        MonitoringRound.objects.filter(aggregated_at__isnull=False)
-        .select_related("framework_version")
+        MonitoringRound.objects.filter(published_release__isnull=False)
+        .select_related("framework_version", "published_release")
         .order_by("opened_at", "pk")
     )
 
@@ -144,7 +154,9 @@ def sector_dashboard(
     cells = sorted(
         (
             Cell(cut, value)
-            for cut, value in RoundFigure.objects.filter(round=round_, subject=QUADRANT)
+            for cut, value in RoundFigure.objects.filter(
+                release=round_.published_release_id, subject=QUADRANT
+            )
             .values_list("cut", "value")
             .order_by()
         ),
@@ -157,7 +169,9 @@ def sector_dashboard(
         (figure.round_id, figure.subject, figure.code): figure
         # Norms of the chosen round only; earlier rounds give the trend of domains and parts.
         for figure in RoundFigure.objects.filter(
-            round__in=[found.pk for found in shown_rounds], cut=cell.cut, value=cell.value
+            release__in=[found.published_release_id for found in shown_rounds],
+            cut=cell.cut,
+            value=cell.value,
         ).filter(Q(round=round_) | ~Q(subject="norm"))
     }
     version = round_.framework_version
@@ -271,7 +285,12 @@ class Benchmark:
 def board_benchmark(*, board_id: int) -> Benchmark | None:
     """The board's latest submission to a round with figures, against each group it is in."""
     submission = (
-        Submission.objects.filter(board_id=board_id, round__aggregated_at__isnull=False)
+        Submission.objects.filter(
+            board_id=board_id,
+            round__published_release__isnull=False,
+            # A board's benchmark waits for the release that counted its submission.
+            round__published_release__as_of__gte=F("submitted_at"),
+        )
         .select_related("round__framework_version")
         .order_by("-round__opened_at", "-pk")
         .first()
@@ -285,7 +304,9 @@ def board_benchmark(*, board_id: int) -> Benchmark | None:
     )
     figures = {
         (figure.cut, figure.value, figure.code): figure
-        for figure in RoundFigure.objects.filter(round=submission.round_id, subject="domain")
+        for figure in RoundFigure.objects.filter(
+            release=submission.round.published_release_id, subject="domain"
+        )
     }
     domains = list(
         Domain.objects.filter(framework_version=submission.round.framework_version_id).order_by(

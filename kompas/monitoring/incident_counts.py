@@ -14,7 +14,7 @@ from kompas.boards.models import Board, BoardSector, Sector
 from kompas.incidents.models import Incident, IncidentKind
 from kompas.incidents.selectors import in_year
 from kompas.monitoring.dashboard import cell_label as dashboard_cell_label
-from kompas.monitoring.disclosure import Cell, Group, protect
+from kompas.monitoring.disclosure import Attribute, Cell, Stratum, protect
 from kompas.monitoring.services import MEDIUM_UP_TO, SMALL_UP_TO, board_cells
 
 BREACH = "breach"  # the one "norm" of these figures: did the board have a breach, yes or no
@@ -57,7 +57,7 @@ def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
     Counted in one query that groups boards by the attributes that decide their cells (sectors,
     size class, region) and whether they had a breach; a group per combination, never a row per
     board. Published through `protect()`: a cell's count of boards with a breach shows only when
-    the cell and every atom behind it hold at least `k` boards with both answers among them.
+    the cell holds at least `k` boards and no board's answer is left without an alternative.
     """
     flags = {
         f"in_{code}": Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector=code))
@@ -75,25 +75,28 @@ def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
         .annotate(boards=Count("pk"))
         .order_by()
     )
-    boards: dict[frozenset[Cell], int] = defaultdict(int)
-    answers: dict[frozenset[Cell], set[str]] = defaultdict(set)
+    answers: dict[frozenset[Cell], dict[str, int]] = defaultdict(lambda: {"yes": 0, "no": 0})
     with_breach: dict[Cell, int] = defaultdict(int)
     totals: dict[Cell, int] = defaultdict(int)
     for row in rows:
         sectors = [code for code in Sector.values if row[f"in_{code}"]]
         stand_in = Board(pupil_count=row["band"], region=row["region"])
         cells = frozenset(Cell(cut, value) for cut, value in board_cells(stand_in, sectors))
-        boards[cells] += row["boards"]
-        answers[cells].add("yes" if row["breached"] else "no")
+        answers[cells]["yes" if row["breached"] else "no"] += row["boards"]
         for cell in cells:
             totals[cell] += row["boards"]
             if row["breached"]:
                 with_breach[cell] += row["boards"]
-    groups = [
-        Group(cells=cells, boards=count, values={BREACH: frozenset(answers[cells])})
-        for cells, count in boards.items()
+    strata = [
+        Stratum(cells=cells, boards=sum(counts.values()), counts=counts)
+        for cells, counts in sorted(answers.items(), key=lambda item: sorted(item[0]))
     ]
-    publication = protect(groups=groups, cells=set(totals), norms=[BREACH], k=k)
+    publication = protect(
+        strata=strata,
+        cells=set(totals),
+        attributes={BREACH: Attribute(("yes", "no"), strata)},
+        k=k,
+    )
     ordered = sorted(totals, key=lambda cell: (CUT_ORDER.get(cell.cut, 9), cell.value))
     return SectorCounts(
         year=year,

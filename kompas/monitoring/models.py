@@ -44,7 +44,11 @@ class MonitoringRound(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
-    aggregated_at = models.DateTimeField(_("figures computed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The latest published release: what every sector page shows of the round.
+    published_release = models.ForeignKey(
+        "Release", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("-opened_at",)
@@ -225,14 +229,68 @@ class SubmissionCell(models.Model):
         return f"{self.cut}={self.value}"
 
 
-class RoundFigure(models.Model):
-    """A published figure of a round, stored after disclosure control; suppressed ones too.
+class ReleaseStatus(models.TextChoices):
+    PENDING = "pending", _("Being computed")
+    PUBLISHED = "published", _("Published")
+    REFUSED = "refused", _("Not published")
 
-    Subject is a norm (distribution of values, share at or above target) or a domain or part
-    (mean and median of the assessed levels). Pages read only these rows.
+
+class Release(models.Model):
+    """A dated, immutable publication of a round's figures: what the sector pages show.
+
+    Made by the programme analyst (interim, while the round is open) or when the round closes
+    (final), computed by the worker from the submissions made up to `as_of`. It keeps what it
+    was computed from and the rules that applied, so that it can be shown again as published.
+    """
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.PROTECT, related_name="releases")
+    number = models.PositiveSmallIntegerField(_("number"))
+    final = models.BooleanField(_("final release"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Submissions made at or before this moment are counted; later ones wait for a next release.
+    as_of = models.DateTimeField(_("figures as of"))
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    submissions = models.PositiveIntegerField(_("submissions counted"), null=True)
+    # SHA-256 over the ids of the submissions counted: the release's input, checkable later.
+    digest = models.CharField(max_length=64, blank=True)
+    # The rules and parameters that applied (k, method), and what was shown per attribute.
+    parameters = models.JSONField(default=dict)
+    shown = models.JSONField(default=dict)
+    refusal = models.TextField(_("why it was not published"), blank=True)
+
+    class Meta:
+        ordering = ("round", "number")
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="release_number_per_round"),
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(status="pending"),
+                name="release_one_pending_per_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.number}"
+
+
+class RoundFigure(models.Model):
+    """A published figure of a release, stored after disclosure control; suppressed ones too.
+
+    Subject is a norm (distribution of values, share at or above target), a domain or part
+    (mean and median of the assessed levels), the quadrant, or one of the programme's goals.
+    Pages read only these rows, of published releases.
     """
 
     round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="figures")
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="figures")
     cut = models.CharField(max_length=10)
     value = models.CharField(max_length=40, blank=True)
     subject = models.CharField(max_length=10)  # "norm", "domain", "part", "quadrant"
@@ -251,13 +309,15 @@ class RoundFigure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "cut", "value", "subject", "code"], name="roundfigure_unique"
+                fields=["release", "cut", "value", "subject", "code"], name="roundfigure_unique"
             ),
         ]
-        indexes = [models.Index(fields=["round", "subject", "code"], name="roundfigure_subject")]
+        indexes = [
+            models.Index(fields=["release", "subject", "code"], name="roundfigure_subject"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.round_id} {self.cut}={self.value} {self.subject} {self.code}"
+        return f"{self.release_id} {self.cut}={self.value} {self.subject} {self.code}"
 
 
 class SupportNote(models.Model):

@@ -13,12 +13,15 @@ from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.boards.models import Board
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm
 from kompas.frameworks.normenkader import NORMENKADER_SLUG
-from kompas.monitoring.dashboard import cell_label, cell_sort_key
+from kompas.monitoring.aggregates import GOAL
+from kompas.monitoring.dashboard import GOAL_LABELS, cell_label, cell_sort_key
 from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.inspectorate import inspectorate_boards
 from kompas.monitoring.models import (
     Consent,
     MonitoringRound,
+    Release,
+    ReleaseStatus,
     RoundFigure,
     RoundStatus,
     Submission,
@@ -129,16 +132,32 @@ class CellFigures:
     label: str
     boards: int | None
     domains: list[DomainTable]
+    goals: list[tuple[str, RoundFigure | None]] = field(default_factory=list)
 
 
-def round_cells(*, round_: MonitoringRound) -> list[CellFigures]:
-    """The round's stored domain and norm figures per cell, in cell order (three queries)."""
-    version = round_.framework_version
+def releases_of(*, round_: MonitoringRound) -> list[Release]:
+    """The round's releases, newest first, with who asked for them (one query)."""
+    return list(
+        Release.objects.filter(round=round_).select_related("requested_by").order_by("-number")
+    )
+
+
+def pending_release(*, round_id: int) -> Release | None:
+    return Release.objects.filter(round=round_id, status=ReleaseStatus.PENDING).first()
+
+
+def round_cells(*, release: Release | None) -> list[CellFigures]:
+    """A release's stored goal, domain and norm figures per cell, in cell order (three queries)."""
+    if release is None:
+        return []
+    version = release.round.framework_version
     domains = list(Domain.objects.filter(framework_version=version))
     norms = list(Norm.objects.filter(framework_version=version).order_by("position"))
     figures: dict[tuple[str, str], dict[tuple[str, str], RoundFigure]] = {}
-    # Parts' figures exist too; the round page shows domains and norms for now.
-    for figure in RoundFigure.objects.filter(round=round_, subject__in=("norm", "domain")):
+    # Parts' figures exist too; the round page shows goals, domains and norms.
+    for figure in RoundFigure.objects.filter(
+        release=release, subject__in=("norm", "domain", GOAL)
+    ):
         figures.setdefault((figure.cut, figure.value), {})[figure.subject, figure.code] = figure
     cells = []
     for (cut, value), found in sorted(
@@ -158,7 +177,10 @@ def round_cells(*, round_: MonitoringRound) -> list[CellFigures]:
         ]
         # A cell's board count is published with any of its figures that is shown.
         boards = next((f.boards for f in found.values() if f.boards is not None), None)
-        cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables))
+        goals = [(str(label), found.get((GOAL, goal))) for goal, label in GOAL_LABELS.items()]
+        cells.append(
+            CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables, goals)
+        )
     return cells
 
 

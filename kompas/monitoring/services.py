@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
@@ -19,6 +21,8 @@ from kompas.monitoring.models import (
     Audience,
     Consent,
     MonitoringRound,
+    Release,
+    ReleaseStatus,
     RoundStatus,
     SizeClass,
     Submission,
@@ -74,6 +78,61 @@ def round_open(
         )
         audit_record(action=AuditAction.CREATE, actor=actor, obj=round_)
     return round_
+
+
+def release_request(*, actor: User, round_: MonitoringRound, final: bool = False) -> Release:
+    """The analyst asks for a release of a round's figures as of now; the worker computes it.
+
+    Interim releases are for open rounds, at most MONITORING_INTERIM_RELEASES of them; the final
+    one is made when the round closes (`round_close`). One release is computed at a time.
+    """
+    if not has_sector_role(actor, SectorRole.PROGRAMME_ANALYST):
+        raise PermissionDenied("Only the programme analyst makes releases.")
+    with transaction.atomic():
+        current = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
+        releases = Release.objects.filter(round=current)
+        if not final and current.status != RoundStatus.OPEN:
+            raise ValidationError(_("This round is closed: its final release has been made."))
+        if releases.filter(status=ReleaseStatus.PENDING).exists():
+            raise ValidationError(_("A release of this round is still being computed."))
+        interim = releases.filter(final=False, status=ReleaseStatus.PUBLISHED).count()
+        if not final and interim >= settings.MONITORING_INTERIM_RELEASES:
+            raise ValidationError(
+                ngettext(
+                    "A round has at most %(count)d interim release; the next is the final one.",
+                    "A round has at most %(count)d interim releases; the next is the final one.",
+                    settings.MONITORING_INTERIM_RELEASES,
+                )
+                % {"count": settings.MONITORING_INTERIM_RELEASES}
+            )
+        number = (releases.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        release = Release.objects.create(
+            round=current, number=number, final=final, requested_by=actor, as_of=timezone.now()
+        )
+        audit_record(action=AuditAction.CREATE, actor=actor, obj=release)
+    return release
+
+
+def round_close(*, actor: User, round_: MonitoringRound) -> Release:
+    """Close the round to submissions and ask for its final release."""
+    if not has_sector_role(actor, SectorRole.PROGRAMME_ANALYST):
+        raise PermissionDenied("Only the programme analyst closes monitoring rounds.")
+    with transaction.atomic():
+        current = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
+        if current.status != RoundStatus.OPEN:
+            raise ValidationError(_("This round is already closed."))
+        if Release.objects.filter(round=current, status=ReleaseStatus.PENDING).exists():
+            raise ValidationError(_("A release of this round is still being computed."))
+        current.status = RoundStatus.CLOSED
+        current.closed_at = timezone.now()
+        current.save(update_fields=["status", "closed_at"])
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            obj=current,
+            changes={"status": [RoundStatus.OPEN, RoundStatus.CLOSED]},
+        )
+        return release_request(actor=actor, round_=current, final=True)
 
 
 def board_cells(board: Board, sectors: list[str]) -> list[tuple[str, str]]:
@@ -136,6 +195,10 @@ def submission_create(
         ScoreFacts(domain_of[s.norm_id], s.level, s.not_applicable, s.at_target) for s in scores
     )
     with transaction.atomic():
+        # The round's row is the lock a close takes too: no submission slips in after it.
+        locked = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
+        if locked.status != RoundStatus.OPEN:
+            raise ValidationError(_("This round is closed."))
         if Submission.objects.filter(round=round_, board=board).exists():
             raise ValidationError(_("Your board has already submitted to this round."))
         submission = Submission.objects.create(

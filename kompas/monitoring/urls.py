@@ -29,7 +29,17 @@ urlpatterns = [
     path("monitoring/incidents/", incident_views.incident_counts, name="incident_counts"),
     path("monitoring/rounds/", views.rounds, name="rounds"),
     path("monitoring/rounds/<int:round_id>/", views.round_detail, name="round"),
-    path("monitoring/rounds/<int:round_id>/recompute/", views.recompute, name="recompute"),
+    path(
+        "monitoring/rounds/<int:round_id>/releases/<int:number>/",
+        views.round_detail,
+        name="release",
+    ),
+    path("monitoring/rounds/<int:round_id>/release/", views.release, name="make_release"),
+    path(
+        "monitoring/rounds/<int:round_id>/release/retry/",
+        views.release_retry,
+        name="release_retry",
+    ),
     path("monitoring/support/", support_views.support_list, name="support"),
     path(
         "monitoring/support/boards/<int:board_id>/",

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -25,7 +24,8 @@ from kompas.core.forms import add_validation_errors, error_text
 from kompas.monitoring import selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
 from kompas.monitoring.models import MonitoringRound
-from kompas.monitoring.tasks import recompute_round_figures
+from kompas.monitoring.models import Release, ReleaseStatus, RoundStatus
+from kompas.monitoring.tasks import compute_release
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +97,18 @@ def board_rounds(request: AuthenticatedHttpRequest, access: BoardAccess) -> Http
     )
 
 
-def refresh_figures(round_: MonitoringRound) -> None:
-    """Have the worker recompute the round's figures once the current transaction commits.
+def compute_later(release: Release) -> None:
+    """Have the worker compute a requested release once the current transaction commits.
 
-    A failed enqueue must not make the board believe its submission was lost (and submit
-    again): it is logged, and the next submission or the analyst's "recompute" asks again.
+    A failed enqueue leaves the release pending; it is logged, and the round page offers to
+    ask the worker again.
     """
 
     def enqueue() -> None:
         try:
-            recompute_round_figures.enqueue(round_.pk, timezone.now().isoformat())
+            compute_release.enqueue(release.pk)
         except Exception:
-            logger.exception("Could not ask for the figures of round %s.", round_.pk)
+            logger.exception("Could not ask for release %s.", release.pk)
 
     transaction.on_commit(enqueue)
 
@@ -143,7 +143,6 @@ def submit(request: AuthenticatedHttpRequest, access: BoardAccess, round_id: int
     except ValidationError as error:
         messages.error(request, error_text(error))
         return back
-    refresh_figures(round_)
     messages.success(
         request, _("Your evaluation was submitted to %(round)s.") % {"round": round_.name}
     )
@@ -200,34 +199,77 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @analyst_only
 @require_POST
-def recompute(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+def release(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """An interim release of an open round, or the round's closing and final release."""
     round_ = selectors.get_round(round_id=round_id)
-    refresh_figures(round_)
+    closing = request.POST.get("close") == "1"
+    try:
+        if closing:
+            made = services.round_close(actor=request.user, round_=round_)
+        else:
+            made = services.release_request(actor=request.user, round_=round_)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("monitoring:round", round_.pk)
+    compute_later(made)
     messages.success(
         request,
-        _("The figures of %(round)s are being recomputed in the background.")
-        % {"round": round_.name},
+        (
+            _("%(round)s is closed; its final release is being computed.")
+            if closing
+            else _("Release %(number)d of %(round)s is being computed.")
+        )
+        % {"round": round_.name, "number": made.number},
     )
     return redirect("monitoring:round", round_.pk)
 
 
 @login_required
+@analyst_only
+@require_POST
+def release_retry(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """Ask the worker again for a release left pending (its enqueue failed)."""
+    pending = selectors.pending_release(round_id=round_id)
+    if pending is not None:
+        compute_later(pending)
+        messages.success(request, _("The worker has been asked again."))
+    return redirect("monitoring:round", round_id)
+
+
+@login_required
 @figure_readers
 @require_safe
-def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+def round_detail(
+    request: AuthenticatedHttpRequest, round_id: int, number: int | None = None
+) -> HttpResponse:
+    """A round with its latest published release, or (by number) any earlier one as published."""
     round_ = selectors.get_round_with_framework(round_id=round_id)
-    cells = selectors.round_cells(round_=round_)
+    releases = selectors.releases_of(round_=round_)
+    published = [found for found in releases if found.status == ReleaseStatus.PUBLISHED]
+    if number is None:
+        shown = published[0] if published else None
+    else:
+        shown = next((found for found in published if found.number == number), None)
+        if shown is None:
+            raise Http404("No such published release of this round.")
+    if shown is not None:
+        shown.round = round_
     roles = sector_roles(request.user)
     record_inspector_view(request, roles, f"round figures: {round_.name}")
+    analyst = SectorRole.PROGRAMME_ANALYST in roles
     return render(
         request,
         "monitoring/round.html",
         {
             "round": round_,
-            "cells": cells,
-            # How many boards took part is no board's level; the analyst runs the round with it.
-            "submissions": selectors.submission_count(round_=round_),
+            "release": shown,
+            "latest": bool(published) and shown == published[0],
+            "cells": selectors.round_cells(release=shown),
+            # The analyst sees every release with its state; other readers the published ones.
+            "releases": releases if analyst else published,
+            "pending": any(found.status == ReleaseStatus.PENDING for found in releases),
             "k": settings.MONITORING_MIN_BOARDS,
-            "analyst": SectorRole.PROGRAMME_ANALYST in roles,
+            "analyst": analyst,
+            "open": round_.status == RoundStatus.OPEN,
         },
     )

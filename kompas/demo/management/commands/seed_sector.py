@@ -10,7 +10,7 @@ from kompas.demo.synthetic import (
     SyntheticError,
     sector_seed,
 )
-from kompas.monitoring.aggregates import round_aggregate
+from kompas.monitoring.aggregates import release_now
 
 
 class Command(BaseCommand):
@@ -49,8 +49,8 @@ class Command(BaseCommand):
         )
         for round_ in result.rounds:
             begin = time.perf_counter()
-            round_aggregate(round_=round_)
+            release_now(round_=round_)
             self.stdout.write(
-                f"Figures of {round_.name} computed in {time.perf_counter() - begin:.1f} s."
+                f"Release of {round_.name} computed in {time.perf_counter() - begin:.1f} s."
             )
         self.stdout.write(f"Done in {time.perf_counter() - start:.1f} s.")
