@@ -289,7 +289,7 @@ def sector_cases(*, database: str, runs: int) -> list[Case]:
     from kompas.boards.models import SectorAssignment
     from kompas.boards.roles import SectorRole
     from kompas.demo.synthetic import sector_seed
-    from kompas.monitoring.aggregates import round_aggregate
+    from kompas.monitoring.aggregates import release_now
     from kompas.monitoring.models import MonitoringRound
 
     boards, rounds = sector_size(database)
@@ -301,14 +301,14 @@ def sector_cases(*, database: str, runs: int) -> list[Case]:
             return
         seeded.extend(sector_seed(boards=boards, rounds=rounds, seed=1).rounds)
         for round_ in seeded:
-            round_aggregate(round_=round_)
+            release_now(round_=round_)
         analyst = User.objects.create_user("analist@bench.invalid", None, full_name="Analist")
         SectorAssignment.objects.create(user=analyst, role=SectorRole.PROGRAMME_ANALYST)
         client.force_login(analyst)
 
     def recompute() -> None:
         seed()
-        round_aggregate(round_=seeded[-1])
+        release_now(round_=seeded[-1])
 
     def dashboard(cell: str) -> Callable[[], None]:
         def get() -> None:

@@ -21,7 +21,7 @@ from kompas.boards.services import invitation_create
 from kompas.frameworks.models import Norm
 from kompas.incidents.models import Incident
 from kompas.incidents.services import ReportData, incident_report
-from kompas.monitoring.models import Consent, Submission
+from kompas.monitoring.models import Release, ReleaseStatus, Consent, Submission
 from kompas.monitoring.services import round_open
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept
@@ -138,7 +138,9 @@ ACCESS = {
     "monitoring:board_group": OnBoard(Action.VIEW),
     "monitoring:round": Sector(FIGURE_READERS),
     "monitoring:dashboard": Sector(FIGURE_READERS),
-    "monitoring:recompute": Sector((SectorRole.PROGRAMME_ANALYST,), post_only=True),
+    "monitoring:release": Sector(FIGURE_READERS),
+    "monitoring:make_release": Sector((SectorRole.PROGRAMME_ANALYST,), post_only=True),
+    "monitoring:release_retry": Sector((SectorRole.PROGRAMME_ANALYST,), post_only=True),
     "monitoring:benchmark": OnBoard(Action.VIEW_REPORTS),
     "monitoring:inspectorate": Sector((SectorRole.INSPECTOR,)),
     "monitoring:inspectorate_board": Sector((SectorRole.INSPECTOR,)),
@@ -330,6 +332,14 @@ def monitoring_world(board, members, sector, assessment):
     )
     consent = Consent.objects.create(
         submission=submission, audience="support", granted_by=executive
+    )
+    # A published release 1 (its number is the plan version's above too).
+    Release.objects.create(
+        round=round_,
+        number=1,
+        status=ReleaseStatus.PUBLISHED,
+        requested_by=sector[SectorRole.PROGRAMME_ANALYST],
+        as_of=timezone.now(),
     )
     return {"round_id": round_.pk, "consent_id": consent.pk}
 

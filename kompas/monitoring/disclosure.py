@@ -374,19 +374,33 @@ def _unpinned(
         exposed = pinned(Attribute(attribute.values, strata, attribute.shown), facts)
         if not exposed:
             return frozenset(shown)
-        dropped = set()
+        dropped: set[Cell | None] = set()
         for exposure in exposed:
-            # The smallest current cell of the exposed stratum goes; the whole round last.
-            inside = sorted(
-                strata[exposure.stratum].cells & shown - {ROUND},
-                key=lambda cell: (sizes.get(cell, 0), cell),
-            )
-            if inside:
-                dropped.add(inside[0])
-            elif ROUND in strata[exposure.stratum].cells & shown:
-                dropped.add(ROUND)
+            dropped.add(_to_suppress(strata[exposure.stratum], shown, sizes))
+        dropped.discard(None)
         if not dropped:
             # Fixed by earlier releases alone: nothing this release shows can undo it.
             return frozenset(shown)
         shown -= dropped
     return frozenset()
+
+
+def _to_suppress(stratum: Stratum, shown: set[Cell], sizes: Mapping[Cell, int]) -> Cell | None:
+    """The cell whose suppression best frees an exposed stratum.
+
+    The smallest shown cell it is in; when it is in none but the whole round, it is exposed as
+    the round minus cells of a cut it is not shown in, so the smallest of those goes; the whole
+    round only when nothing else is left.
+    """
+
+    def smallest(cells: Iterable[Cell]) -> Cell | None:
+        return min(cells, key=lambda cell: (sizes.get(cell, 0), cell), default=None)
+
+    inside = smallest(stratum.cells & shown - {ROUND})
+    if inside is not None:
+        return inside
+    hidden_cuts = {cell.cut for cell in stratum.cells - shown}
+    beside = smallest(cell for cell in shown - {ROUND} if cell.cut in hidden_cuts)
+    if beside is not None:
+        return beside
+    return ROUND if ROUND in stratum.cells & shown else None

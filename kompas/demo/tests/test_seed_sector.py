@@ -68,7 +68,7 @@ def test_it_seeds_boards_rounds_submissions_and_figures(shipped):
     output = seed()
 
     assert "Seeded 40 boards, 2 rounds" in output
-    assert "Figures of Synthetische meetronde 2025 computed in" in output
+    assert "Release of Synthetische meetronde 2025 computed in" in output
     boards = Board.objects.order_by("bg_number")
     assert boards.count() == 40
     assert (boards[0].name, boards[0].bg_number) == ("Synthetisch bestuur 00001", "80000")
@@ -77,7 +77,7 @@ def test_it_seeds_boards_rounds_submissions_and_figures(shipped):
         ("2024", shipped.pk),
         ("2025", shipped.pk),
     ]
-    assert all(r.aggregated_at is not None for r in rounds)
+    assert all(r.published_release is not None for r in rounds)
     assert RoundFigure.objects.filter(round=rounds[0], cut="all", suppressed=False).exists()
     per_submission = Submission.objects.annotate(scores_count=Count("scores"))
     assert set(per_submission.values_list("scores_count", flat=True)) == {94}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import SectorAssignment
 from kompas.boards.roles import SectorRole
-from kompas.monitoring.aggregates import QUADRANT, round_aggregate
+from kompas.monitoring.aggregates import QUADRANT, release_now
 from kompas.monitoring.models import MonitoringRound, RoundFigure
 from kompas.monitoring.services import round_open
 from kompas.monitoring.tests.sector_world import Sector
@@ -38,14 +38,19 @@ def inspector():
     return user
 
 
-def submit_all(sector, levels=SPREAD, **board):
+def submit_all(sector, levels=SPREAD, release=True, **board):
     for found in levels:
         sector.submit(sector.board(levels=found, **board))
-    round_aggregate(round_=sector.round)
+    if release:
+        release_now(round_=sector.round)
 
 
 def figure(round_, subject, code, cut="all", value=""):
-    return RoundFigure.objects.get(round=round_, cut=cut, value=value, subject=subject, code=code)
+    """A figure of the round's latest published release."""
+    release = MonitoringRound.objects.get(pk=round_.pk).published_release_id
+    return RoundFigure.objects.get(
+        release=release, cut=cut, value=value, subject=subject, code=code
+    )
 
 
 def test_the_quadrant_is_counted_per_cell(sector):
@@ -120,9 +125,9 @@ def test_without_figures_the_dashboard_says_so(client, sector):
 
 
 def test_small_groups_are_shown_as_suppressed(client, sector):
-    submit_all(sector)
+    submit_all(sector, release=False)
     sector.submit(sector.board(sector="VO", levels=(1, 1, 1, 1)))
-    round_aggregate(round_=sector.round)
+    release_now(round_=sector.round)
     sign_in(client, sector.analyst)
 
     page = client.get(DASHBOARD, {"cell": "sector:VO"})
@@ -167,7 +172,7 @@ def test_the_dashboard_takes_the_same_queries_for_more_boards_and_rounds(client,
     sector.round = later
     submit_all(sector, levels=SPREAD * 2)
 
-    assert MonitoringRound.objects.filter(aggregated_at__isnull=False).count() == 2
+    assert MonitoringRound.objects.filter(published_release__isnull=False).count() == 2
     assert queries() == few
 
 
@@ -182,7 +187,7 @@ def test_a_board_sees_where_it_stands_against_the_quartiles(client, sector):
     boards = [sector.board(levels=levels) for levels in SPREAD]
     for board in boards:
         sector.submit(board)
-    round_aggregate(round_=sector.round)
+    release_now(round_=sector.round, final=True)
     sign_in(client, boards[0].executive)
 
     page = client.get(benchmark_url(boards[0]))
@@ -209,7 +214,7 @@ def test_a_group_too_small_to_compare_with_says_so(client, sector, settings):
     boards = [sector.board(levels=levels) for levels in SPREAD]
     for board in boards:
         sector.submit(board)
-    round_aggregate(round_=sector.round)
+    release_now(round_=sector.round, final=True)
     sign_in(client, boards[0].executive)
 
     page = client.get(benchmark_url(boards[0]))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Group, Membership, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
-from kompas.monitoring.aggregates import round_aggregate
+from kompas.monitoring.aggregates import release_now
 from kompas.monitoring.models import Consent, MonitoringRound, RoundFigure, Submission
 from kompas.monitoring.services import round_open
 from kompas.monitoring.tests.sector_world import Sector
@@ -50,7 +50,7 @@ def section(html, heading):
     raise AssertionError(f"no section {heading!r}")
 
 
-def test_the_executive_submits_with_consents_and_the_figures_are_recomputed(
+def test_the_executive_submits_with_consents_and_nothing_is_published_until_a_release(
     client, sector, django_capture_on_commit_callbacks, settings
 ):
     settings.TASKS = IMMEDIATE_TASKS
@@ -74,9 +74,10 @@ def test_the_executive_submits_with_consents_and_the_figures_are_recomputed(
         "inspectorate",
         "support",
     ]
-    assert RoundFigure.objects.filter(round=sector.round).exists()
+    # No live figures: a submission publishes nothing, a release does.
+    assert not RoundFigure.objects.filter(round=sector.round).exists()
     sector.round.refresh_from_db()
-    assert sector.round.aggregated_at is not None
+    assert sector.round.published_release is None
     assert AuditEvent.objects.filter(
         action=AuditAction.CREATE,
         board_id=board.board.pk,
@@ -199,7 +200,9 @@ def test_other_sector_roles_do_not_open_rounds(client, sector, role):
     sign_in(client, person)
 
     assert client.get(reverse("monitoring:rounds")).status_code == 403
-    assert client.post(reverse("monitoring:recompute", args=[sector.round.pk])).status_code == 403
+    assert (
+        client.post(reverse("monitoring:make_release", args=[sector.round.pk])).status_code == 403
+    )
     # The published figures are for every sector role that reads figures; not for the admin.
     figures = client.get(round_url(sector.round)).status_code
     assert figures == (403 if role == SectorRole.PLATFORM_ADMIN else 200)
@@ -210,12 +213,12 @@ def test_the_round_page_shows_only_what_disclosure_control_publishes(client, sec
     for levels in ((1, 2, 3, 4), (2, 2, 3, 5), (3, 2, 4, 5), (3, 3, 1, 4)):
         sector.submit(sector.board(sector="PO", region="UT", levels=levels))
     sector.submit(sector.board(sector="VO", region="UT", levels=(5, 5, 5, 5)))
-    round_aggregate(round_=sector.round)
+    release_now(round_=sector.round)
     sign_in(client, sector.analyst)
 
     html = client.get(round_url(sector.round)).text
 
-    assert re.search(r"<dt>Submissions</dt><dd>5</dd>", html)
+    assert re.search(r"<dt>Submissions counted</dt><dd>5</dd>", html)
     whole = section(html, "Whole round")
     # GO.01: 3, 3 and 5 of five boards at target 3; the GO domain's mean 2.8 and median 2.5.
     assert re.search(r"GO\.01</code>[^<]*</th>\s*<td[^>]*>60\.0%</td>", whole)
@@ -233,13 +236,15 @@ def test_a_round_below_k_shows_how_many_took_part_and_no_figure(client, sector, 
     settings.MONITORING_MIN_BOARDS = 3
     for levels in ((1, 2, 3, 4), (2, 3, 4, 5)):
         sector.submit(sector.board(levels=levels))
-    round_aggregate(round_=sector.round)
+    # Too few boards for an interim release; the final one is made, with nothing to show.
+    assert release_now(round_=sector.round).status == "refused"
+    release_now(round_=sector.round, final=True)
     sign_in(client, sector.analyst)
 
     html = client.get(round_url(sector.round)).text
 
     # Taking part is no board's level: the count is shown, the figures are not.
-    assert "<dt>Submissions</dt><dd>2</dd>" in html
+    assert "<dt>Submissions counted</dt><dd>2</dd>" in html
     assert not re.search(r"\d%", html)
 
 
@@ -255,7 +260,7 @@ def test_the_round_page_takes_the_same_queries_for_more_boards_and_norms(client,
 
     for levels in ((1, 2, 3, 4), (2, 3, 4, 5), (3, 3, 3, 3)):
         sector.submit(sector.board(levels=levels))
-    round_aggregate(round_=sector.round)
+    release_now(round_=sector.round)
     few = queries(sector.round)
     document = framework_doc(slug="groot")
     document["norms"] += [norm_doc(f"GO.{n:02d}", "GO") for n in range(3, 30)]
@@ -276,7 +281,7 @@ def test_the_round_page_takes_the_same_queries_for_more_boards_and_norms(client,
                 levels=(index % 5 + 1, 2, 3, 4),
             )
         )
-    round_aggregate(round_=sector.round)
+    release_now(round_=sector.round)
 
     assert RoundFigure.objects.filter(round=sector.round).count() > 100
     assert queries(sector.round) == few

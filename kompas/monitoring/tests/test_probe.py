@@ -12,7 +12,7 @@ import pytest
 from kompas.demo.synthetic import sector_seed
 from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
-from kompas.monitoring.aggregates import QUADRANT, round_aggregate
+from kompas.monitoring.aggregates import QUADRANT, release_now
 from kompas.monitoring.disclosure import Cell, Publication
 from kompas.monitoring.models import RoundFigure, Submission, SubmittedScore, value_of
 from kompas.monitoring.tests.test_disclosure import Board, attack
@@ -28,7 +28,7 @@ def seeded_round(settings):
     settings.MONITORING_MIN_BOARDS = 10
     framework_import(path=SHIPPED_FRAMEWORK)
     round_ = sector_seed(boards=260, rounds=1, seed=7).rounds[0]
-    round_aggregate(round_=round_)
+    release_now(round_=round_)
     return round_
 
 
