@@ -154,8 +154,11 @@ def published(boards, releases, index, norm):
     }
 
 
-def attack(boards, releases, index, norm):
-    """Every unknown board whose level or at-target status the attacker can pin down."""
+def attack(boards, releases, index, norm, shares=True):
+    """Every unknown board whose level or at-target status the attacker can pin down.
+
+    Without `shares`, the attribute has no share at target (the quadrant, a goal).
+    """
     figures = published(boards, releases, index, norm)
     unknown = [i for i, board in enumerate(boards) if not board.named]
 
@@ -208,7 +211,7 @@ def attack(boards, releases, index, norm):
             continue
         if len([value for value, number in counts.items() if number > 0]) == 1:
             found |= group  # everyone in this group has the same level
-        if reached in (0, len(group)):
+        if shares and reached in (0, len(group)):
             found |= group  # everyone is at target, or no one is
     return found
 

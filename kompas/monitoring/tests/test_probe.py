@@ -1,26 +1,35 @@
-"""The differencing attacker against a whole synthetic round, through the stored figures.
+"""The differencing attacker against a whole synthetic round, through the stored releases.
 
-test_disclosure.py attacks `protect()` on generated groups. This runs the same attacker on what
-the sector roles actually read: a seeded round's RoundFigure rows (the published cells per norm
-and the quadrant, with their counts), knowing every board that shared by name with anyone.
+test_disclosure.py attacks `protect()` on generated boards. This runs the same attacker on what
+the sector roles actually read: the RoundFigure rows of two releases of a seeded round — one
+made halfway through the submissions, one after all of them — knowing every board that shared
+by name with anyone, when each board submitted and its target levels.
 """
 
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 from kompas.demo.synthetic import sector_seed
 from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
-from kompas.monitoring.aggregates import QUADRANT, release_now
+from kompas.monitoring.aggregates import GOAL, GOALS, QUADRANT, release_compute
 from kompas.monitoring.disclosure import Cell, Publication
-from kompas.monitoring.models import RoundFigure, Submission, SubmittedScore, value_of
+from kompas.monitoring.models import (
+    Release,
+    RoundFigure,
+    Submission,
+    SubmittedScore,
+    value_of,
+)
 from kompas.monitoring.tests.test_disclosure import Board, attack
 
 pytestmark = pytest.mark.django_db
 
 # A spread of norms: governance, technical, privacy; early and late in the framework.
 PROBED = ("GO.01", "RM.02", "PB.02", "IP.01", "ID.02", "SM.04", "OP.02", "BC.03", "VW.01")
+COUNTED = (QUADRANT, *GOALS)  # distributions without a share at target
 
 
 @pytest.fixture
@@ -28,12 +37,21 @@ def seeded_round(settings):
     settings.MONITORING_MIN_BOARDS = 10
     framework_import(path=SHIPPED_FRAMEWORK)
     round_ = sector_seed(boards=260, rounds=1, seed=7).rounds[0]
-    release_now(round_=round_)
+    moments = list(
+        Submission.objects.filter(round=round_).order_by("submitted_at", "pk")
+        .values_list("submitted_at", flat=True)
+    )
+    for number, as_of in enumerate((moments[len(moments) // 2], moments[-1]), start=1):
+        release = Release.objects.create(
+            round=round_, number=number, requested_by=round_.opened_by, as_of=as_of
+        )
+        release_compute(release=release)
     return round_
 
 
-def boards_of(round_, norms):
-    """Every submitting board as the attacker models it, with its true values."""
+def boards_of(round_):
+    """Every submitting board as the attacker models it, with its true values and targets."""
+    releases = list(Release.objects.filter(round=round_).order_by("number"))
     cells: dict[int, set[Cell]] = {}
     for submission_id, cut, value in Submission.objects.filter(round=round_).values_list(
         "pk", "cells__cut", "cells__value"
@@ -43,61 +61,100 @@ def boards_of(round_, norms):
         Submission.objects.filter(round=round_, consents__isnull=False).values_list("pk", flat=True)
     )
     values: dict[int, dict[str, str]] = {pk: {} for pk in cells}
-    for submission_id, code, level, not_applicable in SubmittedScore.objects.filter(
-        submission__round=round_, norm__code__in=norms
-    ).values_list("submission_id", "norm__code", "level", "not_applicable"):
+    targets: dict[int, dict[str, int]] = {pk: {} for pk in cells}
+    for submission_id, code, level, not_applicable, target in SubmittedScore.objects.filter(
+        submission__round=round_, norm__code__in=PROBED
+    ).values_list("submission_id", "norm__code", "level", "not_applicable", "target_level"):
         values[submission_id][code] = value_of(level=level, not_applicable=not_applicable)
-    for submission_id, quadrant in Submission.objects.filter(round=round_).values_list(
-        "pk", "quadrant"
+        targets[submission_id][code] = target
+    first: dict[int, int] = {}
+    for submission in Submission.objects.filter(round=round_).only(
+        "pk", "submitted_at", "quadrant", "has_approved_plan", "open_gaps", "projection"
     ):
-        values[submission_id][QUADRANT] = quadrant
+        values[submission.pk][QUADRANT] = submission.quadrant
+        first[submission.pk] = next(
+            release.number for release in releases if submission.submitted_at <= release.as_of
+        )
+    for goal, condition in GOALS.items():
+        having = set(
+            Submission.objects.filter(round=round_).filter(condition).values_list("pk", flat=True)
+        )
+        for pk in cells:
+            values[pk][goal] = "yes" if pk in having else "no"
+    codes = (*PROBED, *COUNTED)
     return [
         Board(
             cells=frozenset(cells[pk]),
             named=pk in named,
-            values=tuple(values[pk][code] for code in (*norms, QUADRANT)),
+            values=tuple(values[pk][code] for code in codes),
+            targets=tuple(targets[pk].get(code, 3) for code in codes),
+            release=first[pk],
         )
         for pk in sorted(cells)
-    ]
+    ], codes
 
 
-def test_no_board_s_level_can_be_recovered_from_a_round_s_published_figures(seeded_round):
-    boards = boards_of(seeded_round, PROBED)
-    shown_cells: dict[str, set[Cell]] = {}
-    stored: dict[tuple[str, Cell], dict[str, int]] = {}
+def stored_publications(round_):
+    """Per release, what its stored figures show, and their counts and shares as stored."""
+    shown: dict[int, dict[str, set[Cell]]] = {}
+    stored = {}
     for figure in RoundFigure.objects.filter(
-        round=seeded_round, subject__in=("norm", QUADRANT), suppressed=False
-    ):
-        if figure.code in (*PROBED, QUADRANT):
+        release__round=round_, subject__in=("norm", QUADRANT, GOAL), suppressed=False
+    ).select_related("release"):
+        code = figure.code
+        if code in (*PROBED, *COUNTED):
             cell = Cell(figure.cut, figure.value)
-            shown_cells.setdefault(figure.code, set()).add(cell)
-            stored[figure.code, cell] = figure.counts or {}
-    publication = Publication(
-        cells=frozenset().union(*shown_cells.values()),
-        norms={code: frozenset(cells) for code, cells in shown_cells.items()},
-    )
-    assert len(publication.cells) > 1, "the probe needs published figures to attack"
+            shown.setdefault(figure.release.number, {}).setdefault(code, set()).add(cell)
+            stored[figure.release.number, code, cell] = figure
+    publications = {
+        number: Publication(
+            cells=frozenset().union(*found.values()),
+            norms={code: frozenset(cells) for code, cells in found.items()},
+        )
+        for number, found in shown.items()
+    }
+    return publications, stored
 
-    for index, code in enumerate((*PROBED, QUADRANT)):
+
+def test_no_board_is_pinned_down_by_the_releases_of_a_round(seeded_round):
+    boards, codes = boards_of(seeded_round)
+    publications, stored = stored_publications(seeded_round)
+    assert set(publications) == {1, 2}, "the probe needs two published releases"
+    assert all(len(found.cells) > 1 for found in publications.values())
+
+    for index, code in enumerate(codes):
         # What is stored is what the boards' values give: the attacker reads the real figures.
-        for cell in publication.norms.get(code, ()):
-            truth = Counter(board.values[index] for board in boards if cell in board.cells)
-            assert stored[code, cell] == dict(truth)
-        assert attack(boards, publication, index, code) == set(), code
+        for number, publication in publications.items():
+            for cell in publication.norms.get(code, ()):
+                members = [b for b in boards if b.release <= number and cell in b.cells]
+                figure = stored[number, code, cell]
+                assert figure.counts == dict(Counter(b.values[index] for b in members))
+                if code in PROBED:
+                    applicable = [b for b in members if b.values[index] != "na"]
+                    reached = sum(b.at_target(index) for b in members)
+                    assert figure.share_at_target == (
+                        (Decimal(100 * reached) / len(applicable)).quantize(
+                            Decimal("0.1"), rounding=ROUND_HALF_UP
+                        )
+                    )
+        found = attack(boards, publications, index, code, shares=code in PROBED)
+        assert found == set(), code
 
-
-def test_the_probe_does_find_levels_if_every_cell_were_published(seeded_round):
-    """Without disclosure control the same round gives boards away: the probe is not vacuous."""
-    boards = boards_of(seeded_round, PROBED)
+    # Without disclosure control the same releases give boards away: the probe is not vacuous.
     every = frozenset(
         Cell(cut, value)
-        for cut, value in RoundFigure.objects.filter(round=seeded_round).values_list("cut", "value")
+        for cut, value in RoundFigure.objects.filter(release__round=seeded_round).values_list(
+            "cut", "value"
+        )
     )
-    publication = Publication(cells=every, norms=dict.fromkeys((*PROBED, QUADRANT), every))
-
-    found = {
-        code: attack(boards, publication, index, code)
-        for index, code in enumerate((*PROBED, QUADRANT))
+    unprotected = {
+        number: Publication(cells=every, norms=dict.fromkeys(codes, every)) for number in (1, 2)
     }
+    control = ("GO.01", "OP.02", QUADRANT)
+    recovered = {
+        code: attack(boards, unprotected, codes.index(code), code, shares=code in PROBED)
+        for code in control
+    }
+    assert sum(len(pinned) for pinned in recovered.values()) > 20, recovered
 
-    assert any(found.values())
+
