@@ -21,7 +21,7 @@ from kompas.boards.services import invitation_create
 from kompas.frameworks.models import Norm
 from kompas.incidents.models import Incident
 from kompas.incidents.services import ReportData, incident_report
-from kompas.monitoring.models import Release, ReleaseStatus, Consent, Submission
+from kompas.monitoring.models import Consent, Release, ReleaseStatus, Submission
 from kompas.monitoring.services import round_open
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept

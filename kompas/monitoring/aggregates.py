@@ -7,8 +7,8 @@ database; Python only sees one row per stratum, norm and value — never a row p
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Protocol
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -53,11 +53,13 @@ LEVEL_VALUES = ("1", "2", "3", "4", "5", "open", "na")
 GOALS = {
     "plan": Q(has_approved_plan=True),
     "covered": Q(has_approved_plan=True, open_gaps=0),
-    "meets": ~Q(Exists(
-        SubmittedScore.objects.filter(
-            submission=OuterRef("pk"), at_target=False, not_applicable=False
+    "meets": ~Q(
+        Exists(
+            SubmittedScore.objects.filter(
+                submission=OuterRef("pk"), at_target=False, not_applicable=False
+            )
         )
-    )),
+    ),
     "on_track": Q(projection=Verdict.ON_TRACK),
 }
 GOAL = "goal"
@@ -73,7 +75,7 @@ class FigureMaker(Protocol):
     """Makes one stored figure of a cell; its values are dropped when it is not shown."""
 
     def __call__(
-        self, cell: Cell, subject: str, code: str, shown: bool, **values: object
+        self, cell: Cell, subject: str, code: str, *, shown: bool, **values: object
     ) -> RoundFigure: ...
 
 
@@ -199,7 +201,11 @@ def _inputs(
         SubmittedScore.objects.filter(submission__in=unknown)
         .annotate(batch=_batch(earlier, "submission__submitted_at"))
         .values_list(
-            "submission__signature", "batch", "norm__code", "target_level", "level",
+            "submission__signature",
+            "batch",
+            "norm__code",
+            "target_level",
+            "level",
             "not_applicable",
         )
         .annotate(count=Count("id"))
@@ -218,9 +224,7 @@ def _inputs(
             )
             for (signature, batch, target), counts in sorted(per_norm[norm.code].items())
         ]
-        attributes[norm.code] = Attribute(
-            LEVEL_VALUES, strata, _shown_before(earlier, norm.code)
-        )
+        attributes[norm.code] = Attribute(LEVEL_VALUES, strata, _shown_before(earlier, norm.code))
     counted_strata = builder.build(boards)
     return counted_strata, set().union(*frozen.values()) if frozen else set(), attributes
 
@@ -282,10 +286,11 @@ def release_compute(*, release: Release) -> Publication | None:
     ids = sorted(counted.values_list("pk", flat=True))
     joined = sum(stratum.boards for stratum in strata if not stratum.facts)
     if not release.final and joined < k:
-        return _refuse(
+        _refuse(
             release,
             f"Fewer than {k} boards that shared with no one joined since the previous release.",
         )
+        return None
     publication = protect(
         strata=strata,
         cells=cells,
@@ -294,7 +299,8 @@ def release_compute(*, release: Release) -> Publication | None:
         counted=_shown_before(earlier, None),
     )
     if ROUND not in publication.cells and not release.final:
-        return _refuse(release, "Nothing of the round can be shown yet.")
+        _refuse(release, "Nothing of the round can be shown yet.")
+        return None
     figures = _figures(release, counted, norms, publication, cells)
     RoundFigure.objects.bulk_create(figures)
     release.status = ReleaseStatus.PUBLISHED
@@ -326,7 +332,6 @@ def _refuse(release: Release, reason: str) -> None:
     release.computed_at = timezone.now()
     release.refusal = reason
     release.save(update_fields=["status", "computed_at", "refusal"])
-    return None
 
 
 def _figures(
@@ -363,7 +368,9 @@ def _figures(
             applicable + (0 if not_applicable else count),
         )
 
-    def figure(cell: Cell, subject: str, code: str, shown: bool, **values: object) -> RoundFigure:
+    def figure(
+        cell: Cell, subject: str, code: str, *, shown: bool, **values: object
+    ) -> RoundFigure:
         return RoundFigure(
             round=round_,
             release=release,
@@ -385,7 +392,7 @@ def _figures(
                     cell,
                     "norm",
                     norm.code,
-                    publication.shows(cell, norm.code),
+                    shown=publication.shows(cell, norm.code),
                     counts=counts.get((cell, norm.code), {}),
                     share_at_target=_percent(reached, applicable),
                 )
@@ -448,7 +455,7 @@ def _group_figures(
                     cell,
                     subject,
                     code,
-                    shown,
+                    shown=shown,
                     mean=mean,
                     median=quantile(levels, MEDIAN),
                     lower_quartile=lower,
@@ -502,7 +509,7 @@ def _count_figures(
                 cell,
                 QUADRANT,
                 QUADRANT,
-                publication.shows(cell, QUADRANT),
+                shown=publication.shows(cell, QUADRANT),
                 counts=counts.get((QUADRANT, cell), {}),
             )
         )
@@ -513,7 +520,7 @@ def _count_figures(
                     cell,
                     GOAL,
                     goal,
-                    publication.shows(cell, f"{GOAL}:{goal}"),
+                    shown=publication.shows(cell, f"{GOAL}:{goal}"),
                     counts=found,
                     share_at_target=_percent(found.get("yes", 0), sum(found.values())),
                 )

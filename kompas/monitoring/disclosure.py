@@ -203,9 +203,11 @@ def _small_group(
             current = {fact.cell for fact in signature if fact.release == CURRENT} - {ROUND}
             # A group in no current cell of the cut but the whole round is the complement
             # of the cut's shown cells: suppressing one more of them merges it.
-            return current or {
-                fact.cell for fact in facts if fact.release == CURRENT and fact.cell.cut == cut
-            } or {ROUND}
+            return (
+                current
+                or {fact.cell for fact in facts if fact.release == CURRENT and fact.cell.cut == cut}
+                or {ROUND}
+            )
     return None
 
 
@@ -220,9 +222,9 @@ def _small_difference(
     ordered = sorted(shown, key=lambda cell: (sizes[cell], cell))
     for position, small in enumerate(ordered):
         for big in ordered[position + 1 :]:
-            if big.cut != small.cut and members[small] <= members[big]:
-                if 0 < sizes[big] - sizes[small] < k:
-                    return {small, big}
+            nested = big.cut != small.cut and members[small] <= members[big]
+            if nested and 0 < sizes[big] - sizes[small] < k:
+                return {small, big}
     return None
 
 
@@ -343,7 +345,8 @@ def _unmovable(
         inequalities = coo_array(
             (data, (row_index, col_index)), shape=(count, columns + count)
         ).tocsr()
-        result = linprog(
+        # linprog takes sparse constraint matrices (documented); scipy-stubs lists dense ones only.
+        result = linprog(  # type: ignore[call-overload]
             c=np.concatenate([np.zeros(columns), -np.ones(count)]),
             A_ub=inequalities,
             b_ub=np.zeros(count),
@@ -356,7 +359,11 @@ def _unmovable(
         )
         if result.status != 0:
             raise RuntimeError(f"The disclosure audit could not be solved: {result.message}")
-        moved = {candidate for candidate, slack in zip(open_, result.x[columns:], strict=True) if slack > MOVES}
+        moved = {
+            candidate
+            for candidate, slack in zip(open_, result.x[columns:], strict=True)
+            if slack > MOVES
+        }
         if not moved:
             break
         open_ = [candidate for candidate in open_ if candidate not in moved]

@@ -155,9 +155,7 @@ def round_cells(*, release: Release | None) -> list[CellFigures]:
     norms = list(Norm.objects.filter(framework_version=version).order_by("position"))
     figures: dict[tuple[str, str], dict[tuple[str, str], RoundFigure]] = {}
     # Parts' figures exist too; the round page shows goals, domains and norms.
-    for figure in RoundFigure.objects.filter(
-        release=release, subject__in=("norm", "domain", GOAL)
-    ):
+    for figure in RoundFigure.objects.filter(release=release, subject__in=("norm", "domain", GOAL)):
         figures.setdefault((figure.cut, figure.value), {})[figure.subject, figure.code] = figure
     cells = []
     for (cut, value), found in sorted(
@@ -178,9 +176,7 @@ def round_cells(*, release: Release | None) -> list[CellFigures]:
         # A cell's board count is published with any of its figures that is shown.
         boards = next((f.boards for f in found.values() if f.boards is not None), None)
         goals = [(str(label), found.get((GOAL, goal))) for goal, label in GOAL_LABELS.items()]
-        cells.append(
-            CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables, goals)
-        )
+        cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables, goals))
     return cells
 
 

@@ -23,8 +23,7 @@ from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.monitoring import selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
-from kompas.monitoring.models import MonitoringRound
-from kompas.monitoring.models import Release, ReleaseStatus, RoundStatus
+from kompas.monitoring.models import MonitoringRound, Release, ReleaseStatus, RoundStatus
 from kompas.monitoring.tasks import compute_release
 
 logger = logging.getLogger(__name__)

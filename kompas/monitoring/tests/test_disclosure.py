@@ -75,9 +75,7 @@ def strata_of(boards, release, earlier, index=None):
             counts = dict(Counter(member.values[index] for member in members))
             marked = frozenset(str(level) for level in range(target, 6))
         strata.append(
-            Stratum(
-                cells=cells, boards=len(members), facts=facts, counts=counts, marked=marked
-            )
+            Stratum(cells=cells, boards=len(members), facts=facts, counts=counts, marked=marked)
         )
     return strata
 
@@ -170,9 +168,7 @@ def attack(boards, releases, index, norm, shares=True):
     # Subtract the named boards: what is left is about unknown boards only.
     derived: dict[frozenset[int], tuple[Counter, int]] = {}
     for (release, cell), (counts, reached) in figures.items():
-        known = [
-            b for b in boards if b.named and b.release <= release and cell in b.cells
-        ]
+        known = [b for b in boards if b.named and b.release <= release and cell in b.cells]
         derived[members(release, cell)] = (
             counts - Counter(b.values[index] for b in known),
             reached - sum(b.at_target(index) for b in known),
@@ -205,6 +201,11 @@ def attack(boards, releases, index, norm, shares=True):
                     sum(boards[i].at_target(index) for i in group),
                 ),
             )
+    return pinned_groups(derived, shares)
+
+
+def pinned_groups(derived, shares):
+    """The all-or-none bound: every board of a group that has one level, or one status."""
     found: set[int] = set()
     for group, (counts, reached) in derived.items():
         if not group:

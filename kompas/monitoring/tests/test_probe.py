@@ -38,7 +38,8 @@ def seeded_round(settings):
     framework_import(path=SHIPPED_FRAMEWORK)
     round_ = sector_seed(boards=260, rounds=1, seed=7).rounds[0]
     moments = list(
-        Submission.objects.filter(round=round_).order_by("submitted_at", "pk")
+        Submission.objects.filter(round=round_)
+        .order_by("submitted_at", "pk")
         .values_list("submitted_at", flat=True)
     )
     for number, as_of in enumerate((moments[len(moments) // 2], moments[-1]), start=1):
@@ -156,5 +157,3 @@ def test_no_board_is_pinned_down_by_the_releases_of_a_round(seeded_round):
         for code in control
     }
     assert sum(len(pinned) for pinned in recovered.values()) > 20, recovered
-
-
