@@ -222,3 +222,23 @@ def test_a_group_too_small_to_compare_with_says_so(client, sector, settings):
     assert page.status_code == 200
     assert "too small (or too uniform) to compare with" in page.text
     assert "in the lowest quarter" not in page.text
+
+
+def test_the_programme_s_goals_are_shown_per_round_and_none_gives_a_board_away(
+    client, sector, english
+):
+    submit_all(sector)
+    sign_in(client, sector.analyst)
+
+    page = client.get(DASHBOARD).text
+
+    goals = page.split('id="goals-heading"')[1].split("</section>")[0]
+    assert "Plan covers every norm (2027)" in goals
+    assert "Meets the normenkader (2030)" in goals
+    # No board of this sector has an approved plan: a share of 0% would tell that of each.
+    plan = figure(sector.round, "goal", "plan")
+    assert plan.suppressed
+    assert plan.share_at_target is None
+    row = goals.split("Approved plan</th>")[1].split("</tr>")[0]
+    assert "suppressed" in row
+    assert "%" not in row
