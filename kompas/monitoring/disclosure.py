@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_array
+from scipy.sparse import coo_array, csr_array, hstack
 
 CURRENT = 0  # the release being computed; earlier ones are known by their number
 
@@ -319,38 +319,26 @@ def _unmovable(
 ) -> list[Exposure]:
     """The candidates no direction in the cone can make positive."""
     columns = len(lower)
+    if not candidates:
+        return []
+    # The cone's equalities are the same in every round below; only the slacks change.
+    cone = _sparse(rows, shape=(len(rows), columns))
     open_ = list(range(len(candidates)))
     while open_:
         # Variables: the direction (columns), then one slack per open candidate, each at most
         # what the direction achieves for it and at most 1; maximise their sum.
         count = len(open_)
-        data, row_index, col_index = [], [], []
-        for row, terms in enumerate(rows):
-            for column, weight in terms:
-                data.append(weight)
-                row_index.append(row)
-                col_index.append(column)
-        equalities = coo_array(
-            (data, (row_index, col_index)), shape=(len(rows), columns + count)
-        ).tocsr()
-        data, row_index, col_index = [], [], []
-        for row, candidate in enumerate(open_):
-            for column, weight in candidates[candidate][1]:
-                data.append(-weight)
-                row_index.append(row)
-                col_index.append(column)
-            data.append(1.0)
-            row_index.append(row)
-            col_index.append(columns + row)
-        inequalities = coo_array(
-            (data, (row_index, col_index)), shape=(count, columns + count)
-        ).tocsr()
+        slack_rows = [
+            [(column, -weight) for column, weight in candidates[candidate][1]]
+            + [(columns + row, 1.0)]
+            for row, candidate in enumerate(open_)
+        ]
         # linprog takes sparse constraint matrices (documented); scipy-stubs lists dense ones only.
         result = linprog(  # type: ignore[call-overload]
             c=np.concatenate([np.zeros(columns), -np.ones(count)]),
-            A_ub=inequalities,
+            A_ub=_sparse(slack_rows, shape=(count, columns + count)),
             b_ub=np.zeros(count),
-            A_eq=equalities,
+            A_eq=hstack([cone, csr_array((len(rows), count))], format="csr"),
             b_eq=np.zeros(len(rows)),
             bounds=np.column_stack(
                 [np.concatenate([lower, np.zeros(count)]), np.concatenate([upper, np.ones(count)])]
@@ -368,6 +356,16 @@ def _unmovable(
             break
         open_ = [candidate for candidate in open_ if candidate not in moved]
     return [candidates[candidate][0] for candidate in open_]
+
+
+def _sparse(rows: list[list[tuple[int, float]]], *, shape: tuple[int, int]) -> csr_array:
+    """A sparse matrix from rows of (column, weight)."""
+    sizes = [len(terms) for terms in rows]
+    row_index = np.repeat(np.arange(len(rows)), sizes)
+    flat = [term for terms in rows for term in terms]
+    col_index = np.fromiter((column for column, _weight in flat), dtype=np.int64, count=len(flat))
+    data = np.fromiter((weight for _column, weight in flat), dtype=np.float64, count=len(flat))
+    return coo_array((data, (row_index, col_index)), shape=shape).tocsr()
 
 
 def _unpinned(
