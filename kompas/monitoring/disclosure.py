@@ -230,9 +230,12 @@ def _small_difference(
 
 # No value pinned -------------------------------------------------------------------------------
 
-# A direction counts as moving a value when it changes it by more than this (the solver's
-# results are floating point; real moves are of order one).
-MOVES = 1e-6
+# Each candidate's slack is capped at STEP, small against the unit box of the directions: then a
+# single direction can move every movable candidate at once (the cone holds their average), so
+# one programme usually settles an attribute. A slack counts as a move above MOVES, well clear
+# of the solver's tolerances.
+STEP = 1e-3
+MOVES = 1e-5
 
 
 @dataclass(frozen=True)
@@ -326,7 +329,7 @@ def _unmovable(
     open_ = list(range(len(candidates)))
     while open_:
         # Variables: the direction (columns), then one slack per open candidate, each at most
-        # what the direction achieves for it and at most 1; maximise their sum.
+        # what the direction achieves for it and at most STEP; maximise their sum.
         count = len(open_)
         slack_rows = [
             [(column, -weight) for column, weight in candidates[candidate][1]]
@@ -341,7 +344,10 @@ def _unmovable(
             A_eq=hstack([cone, csr_array((len(rows), count))], format="csr"),
             b_eq=np.zeros(len(rows)),
             bounds=np.column_stack(
-                [np.concatenate([lower, np.zeros(count)]), np.concatenate([upper, np.ones(count)])]
+                [
+                    np.concatenate([lower, np.zeros(count)]),
+                    np.concatenate([upper, np.full(count, STEP)]),
+                ]
             ),
             method="highs",
         )
@@ -374,6 +380,10 @@ def _unpinned(
     """The current cells that may show the attribute: suppressed until no stratum is pinned."""
     shown = set(counted)
     strata = [stratum for stratum in attribute.strata if stratum.boards > 0]
+    # Cells an earlier release counted but held back for this attribute.
+    hidden_before = frozenset(
+        fact.cell for stratum in strata for fact in stratum.facts
+    ) - {fact.cell for fact in attribute.shown}
     while shown:
         facts = attribute.shown | {Fact(CURRENT, cell) for cell in shown}
         exposed = pinned(Attribute(attribute.values, strata, attribute.shown), facts)
@@ -381,7 +391,7 @@ def _unpinned(
             return frozenset(shown)
         dropped: set[Cell | None] = set()
         for exposure in exposed:
-            dropped.add(_to_suppress(strata[exposure.stratum], shown, sizes))
+            dropped.add(_to_suppress(strata[exposure.stratum], shown, sizes, hidden_before))
         dropped.discard(None)
         if not dropped:
             # Fixed by earlier releases alone: nothing this release shows can undo it.
@@ -390,16 +400,27 @@ def _unpinned(
     return frozenset()
 
 
-def _to_suppress(stratum: Stratum, shown: set[Cell], sizes: Mapping[Cell, int]) -> Cell | None:
+def _to_suppress(
+    stratum: Stratum,
+    shown: set[Cell],
+    sizes: Mapping[Cell, int],
+    hidden_before: frozenset[Cell] = frozenset(),
+) -> Cell | None:
     """The cell whose suppression best frees an exposed stratum.
 
+    A cell an earlier release held back goes first: showing it now beside what that release
+    showed is what most often exposes, and holding it back again keeps the releases alike.
     The smallest shown cell it is in; when it is in none but the whole round, it is exposed as
     the round minus cells of a cut it is not shown in, so the smallest of those goes; the whole
     round only when nothing else is left.
     """
 
     def smallest(cells: Iterable[Cell]) -> Cell | None:
-        return min(cells, key=lambda cell: (sizes.get(cell, 0), cell), default=None)
+        return min(
+            cells,
+            key=lambda cell: (cell not in hidden_before, sizes.get(cell, 0), cell),
+            default=None,
+        )
 
     inside = smallest(stratum.cells & shown - {ROUND})
     if inside is not None:
