@@ -40,6 +40,7 @@ from kompas.monitoring.models import (
     SubmittedScore,
     value_of,
 )
+from kompas.monitoring.services import invited_per_cell
 from kompas.monitoring.snapshots import Quadrant
 from kompas.plans.roadmap import Verdict
 
@@ -63,6 +64,7 @@ GOALS = {
     "on_track": Q(projection=Verdict.ON_TRACK),
 }
 GOAL = "goal"
+PARTICIPATION = "taking_part"
 YES_NO = ("yes", "no")
 
 # The method's name and version, kept with every release (docs/disclosure-control.md).
@@ -401,6 +403,23 @@ def _figures(
         counted, norms, publication=publication, cells=cells, counts=counts, figure=figure
     )
     figures += _count_figures(counted, publication=publication, cells=cells, figure=figure)
+    # Taking part: invited and submitted boards per cell are public facts (board attributes and
+    # the Inspectorate's per-board signal), shown for every cell.
+    invited = invited_per_cell(round_.sectors)
+    figures += [
+        RoundFigure(
+            round=round_,
+            release=release,
+            cut=cell.cut,
+            value=cell.value,
+            subject=PARTICIPATION,
+            code=PARTICIPATION,
+            boards=boards.get(cell, 0),
+            counts={"invited": invited.get((cell.cut, cell.value), 0)},
+            share_at_target=_percent(boards.get(cell, 0), invited.get((cell.cut, cell.value), 0)),
+        )
+        for cell in sorted(cells)
+    ]
     return figures
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from kompas.boards.models import Province
 from kompas.frameworks.models import Domain, Norm, Part
-from kompas.monitoring.aggregates import GOAL, QUADRANT
+from kompas.monitoring.aggregates import GOAL, PARTICIPATION, QUADRANT
 from kompas.monitoring.disclosure import ROUND, Cell
 from kompas.monitoring.models import MonitoringRound, RoundFigure, SizeClass, Submission
 from kompas.monitoring.snapshots import Quadrant
@@ -214,7 +214,10 @@ def sector_dashboard(
         boards=boards,
         parts=[row("part", part.code, part.name) for part in parts],
         domains=[row("domain", domain.code, domain.name) for domain in domains],
-        goals=[row(GOAL, code, str(label)) for code, label in GOAL_LABELS.items()],
+        goals=[
+            row(PARTICIPATION, PARTICIPATION, _("Took part (share of the boards invited)")),
+            *(row(GOAL, code, str(label)) for code, label in GOAL_LABELS.items()),
+        ],
         quadrants=[
             _quadrants(found, figures.get((found.pk, QUADRANT, QUADRANT))) for found in shown_rounds
         ],

@@ -381,9 +381,9 @@ def _unpinned(
     shown = set(counted)
     strata = [stratum for stratum in attribute.strata if stratum.boards > 0]
     # Cells an earlier release counted but held back for this attribute.
-    hidden_before = frozenset(
-        fact.cell for stratum in strata for fact in stratum.facts
-    ) - {fact.cell for fact in attribute.shown}
+    hidden_before = frozenset(fact.cell for stratum in strata for fact in stratum.facts) - {
+        fact.cell for fact in attribute.shown
+    }
     while shown:
         facts = attribute.shown | {Fact(CURRENT, cell) for cell in shown}
         exposed = pinned(Attribute(attribute.values, strata, attribute.shown), facts)

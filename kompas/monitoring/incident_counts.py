@@ -7,7 +7,7 @@ boards had a breach in a year: the incident register's facts, published by monit
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from kompas.boards.models import Board, BoardSector, Sector
@@ -15,7 +15,7 @@ from kompas.incidents.models import Incident, IncidentKind
 from kompas.incidents.selectors import in_year
 from kompas.monitoring.dashboard import cell_label as dashboard_cell_label
 from kompas.monitoring.disclosure import Attribute, Cell, Stratum, protect
-from kompas.monitoring.services import MEDIUM_UP_TO, SMALL_UP_TO, board_cells
+from kompas.monitoring.services import board_cells, size_band
 
 BREACH = "breach"  # the one "norm" of these figures: did the board have a breach, yes or no
 CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
@@ -41,16 +41,6 @@ class SectorCounts:
     cells: list[CellCount] = field(default_factory=list)
 
 
-def _size_band() -> Case:
-    """The lowest pupil count of the board's size class: the class, computed in the database."""
-    return Case(
-        When(pupil_count__lte=SMALL_UP_TO, then=Value(0)),
-        When(pupil_count__lte=MEDIUM_UP_TO, then=Value(SMALL_UP_TO + 1)),
-        default=Value(MEDIUM_UP_TO + 1),
-        output_field=IntegerField(),
-    )
-
-
 def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
     """Per predefined cell, the active boards and those with a personal-data breach in `year`.
 
@@ -70,7 +60,7 @@ def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
     )
     rows = (
         Board.objects.filter(is_active=True)
-        .annotate(band=_size_band(), breached=breached, **flags)
+        .annotate(band=size_band(), breached=breached, **flags)
         .values("band", "region", "breached", *flags)
         .annotate(boards=Count("pk"))
         .order_by()

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, has_sector_role
-from kompas.boards.models import Board
+from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import Action, SectorRole
 from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.monitoring.models import (
@@ -133,6 +134,42 @@ def round_close(*, actor: User, round_: MonitoringRound) -> Release:
             changes={"status": [RoundStatus.OPEN, RoundStatus.CLOSED]},
         )
         return release_request(actor=actor, round_=current, final=True)
+
+
+def size_band() -> Case:
+    """The lowest pupil count of a board's size class: the class, computed in the database."""
+    return Case(
+        When(pupil_count__lte=SMALL_UP_TO, then=Value(0)),
+        When(pupil_count__lte=MEDIUM_UP_TO, then=Value(SMALL_UP_TO + 1)),
+        default=Value(MEDIUM_UP_TO + 1),
+        output_field=IntegerField(),
+    )
+
+
+def invited_per_cell(sectors: list[str]) -> dict[tuple[str, str], int]:
+    """Per predefined cell, the active boards a round for `sectors` invites (public facts).
+
+    One query grouping boards by what decides their cells (sectors, size class, region).
+    """
+    flags = {
+        f"in_{code}": Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector=code))
+        for code in SECTOR_CODES
+    }
+    invited: dict[tuple[str, str], int] = {}
+    rows = (
+        Board.objects.filter(is_active=True)
+        .filter(Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector__in=sectors)))
+        .annotate(band=size_band(), **flags)
+        .values("band", "region", *flags)
+        .annotate(boards=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        stand_in = Board(pupil_count=row["band"], region=row["region"])
+        board_sectors = [code for code in SECTOR_CODES if row[f"in_{code}"]]
+        for cell in board_cells(stand_in, board_sectors):
+            invited[cell] = invited.get(cell, 0) + row["boards"]
+    return invited
 
 
 def board_cells(board: Board, sectors: list[str]) -> list[tuple[str, str]]:

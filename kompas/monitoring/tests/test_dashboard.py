@@ -242,3 +242,17 @@ def test_the_programme_s_goals_are_shown_per_round_and_none_gives_a_board_away(
     row = goals.split("Approved plan</th>")[1].split("</tr>")[0]
     assert "suppressed" in row
     assert "%" not in row
+
+
+def test_taking_part_is_the_share_of_the_invited_boards_per_round(client, sector, english):
+    # Five boards submit; one more PO board is invited but does not.
+    sector.board()
+    submit_all(sector)
+    sign_in(client, sector.analyst)
+
+    taking_part = figure(sector.round, "taking_part", "taking_part")
+
+    assert (taking_part.boards, taking_part.counts) == (len(SPREAD), {"invited": len(SPREAD) + 1})
+    goals = client.get(DASHBOARD).text.split('id="goals-heading"')[1].split("</section>")[0]
+    row = goals.split("Took part (share of the boards invited)</th>")[1].split("</tr>")[0]
+    assert f"{100 * len(SPREAD) / (len(SPREAD) + 1):.1f}%" in row
