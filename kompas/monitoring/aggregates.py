@@ -64,7 +64,7 @@ GOALS = {
     "on_track": Q(projection=Verdict.ON_TRACK),
 }
 GOAL = "goal"
-PARTICIPATION = "taking_part"
+PARTICIPATION = "turnout"
 YES_NO = ("yes", "no")
 
 # The method's name and version, kept with every release (docs/disclosure-control.md).

@@ -250,7 +250,7 @@ def test_taking_part_is_the_share_of_the_invited_boards_per_round(client, sector
     submit_all(sector)
     sign_in(client, sector.analyst)
 
-    taking_part = figure(sector.round, "taking_part", "taking_part")
+    taking_part = figure(sector.round, "turnout", "turnout")
 
     assert (taking_part.boards, taking_part.counts) == (len(SPREAD), {"invited": len(SPREAD) + 1})
     goals = client.get(DASHBOARD).text.split('id="goals-heading"')[1].split("</section>")[0]
