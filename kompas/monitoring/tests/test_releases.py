@@ -8,7 +8,14 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from kompas.audit.models import AuditEvent
-from kompas.monitoring.aggregates import release_compute, submissions_digest
+from kompas.monitoring.aggregates import (
+    GOAL,
+    GOALS,
+    PARTICIPATION,
+    QUADRANT,
+    release_compute,
+    submissions_digest,
+)
 from kompas.monitoring.models import MonitoringRound, Release, RoundFigure, Submission
 from kompas.monitoring.services import release_request, round_close
 from kompas.monitoring.tasks import compute_release
@@ -161,3 +168,12 @@ def test_an_earlier_release_is_shown_again_exactly_as_published(client, sector, 
         main(again).split("About these figures")[1] == main(before).split("About these figures")[1]
     )
     assert client.get(reverse("monitoring:release", args=[sector.round.pk, 9])).status_code == 404
+
+
+def test_every_figure_subject_fits_its_column():
+    """SQLite does not enforce a column's length; PostgreSQL refuses a longer subject."""
+    width = RoundFigure._meta.get_field("subject").max_length
+    code_width = RoundFigure._meta.get_field("code").max_length
+    assert all(len(subject) <= width for subject in ("norm", "domain", "part", QUADRANT, GOAL))
+    assert len(PARTICIPATION) <= width
+    assert all(len(goal) <= code_width for goal in GOALS)
