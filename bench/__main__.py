@@ -65,23 +65,26 @@ def main(database: str) -> int:
     # Measure what production renders: no template debugging, no query logging.
     settings.DEBUG = False
 
-    from bench.harness import cases, measure, table
+    from bench.harness import cases, measure, published_shares, share_table, table
     from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
     from kompas.frameworks.services import framework_import
 
     framework_import(path=SHIPPED_FRAMEWORK)
     runs = int(os.environ.get("BENCH_RUNS", "200"))
     results = [measure(case) for case in cases(runs=runs, database=database)]
+    shares = published_shares()
     report = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "benchmarks": [result.as_dict() for result in results],
+        "published_share": shares,
     }
     output = OUT_DIR / f"results-{database}.json"
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\n{database}\n{table(results)}")
+    print(f"\n{share_table(shares)}")
     print(f"\nWritten to {output}")
     return 0 if all(result.passed for result in results) else 1
 

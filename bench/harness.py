@@ -377,3 +377,37 @@ def table(results: list[Result]) -> str:
             f"{queries:>8} {result.budget_ms:>7.0f}  {'pass' if result.passed else 'FAIL'}"
         )
     return "\n".join(lines)
+
+
+def published_shares() -> dict[str, dict[str, float]]:
+    """Per round with a release, per cell: the share of norm figures its latest release shows.
+
+    What disclosure control costs, reported beside the timings (the floor itself is asserted in
+    kompas/monitoring/tests/test_utility.py).
+    """
+    from kompas.monitoring.dashboard import cell_key
+    from kompas.monitoring.disclosure import Cell
+    from kompas.monitoring.models import MonitoringRound, RoundFigure
+
+    shares: dict[str, dict[str, float]] = {}
+    for round_ in MonitoringRound.objects.filter(published_release__isnull=False).order_by(
+        "opened_at", "pk"
+    ):
+        counted: dict[str, list[int]] = {}
+        for cut, value, suppressed in RoundFigure.objects.filter(
+            release=round_.published_release_id, subject="norm"
+        ).values_list("cut", "value", "suppressed"):
+            shown, total = counted.setdefault(cell_key(Cell(cut, value)), [0, 0])
+            counted[cell_key(Cell(cut, value))] = [shown + (not suppressed), total + 1]
+        shares[round_.name] = {
+            key: shown / total for key, (shown, total) in sorted(counted.items())
+        }
+    return shares
+
+
+def share_table(shares: dict[str, dict[str, float]]) -> str:
+    lines = []
+    for name, cells in shares.items():
+        lines.append(f"{name}: norm figures published per cell")
+        lines.extend(f"  {key:<20} {share:>6.1%}" for key, share in cells.items())
+    return "\n".join(lines)

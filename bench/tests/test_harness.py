@@ -61,3 +61,20 @@ def test_a_case_with_varying_query_counts_fails(shipped):
 
     assert result.queries is None
     assert not result.passed
+
+
+def test_the_published_share_per_cell_is_reported_from_the_latest_release(shipped):
+    from kompas.demo.synthetic import sector_seed
+    from kompas.monitoring.aggregates import release_now
+    from kompas.monitoring.models import RoundFigure
+
+    round_ = sector_seed(boards=60, rounds=1, seed=3).rounds[0]
+    release = release_now(round_=round_)
+    norms = RoundFigure.objects.filter(release=release, subject="norm", cut="all")
+
+    shares = harness.published_shares()
+
+    expected = norms.filter(suppressed=False).count() / norms.count()
+    assert set(shares) == {round_.name}
+    assert shares[round_.name]["all"] == pytest.approx(expected)
+    assert "norm figures published per cell" in harness.share_table(shares)

@@ -174,6 +174,8 @@ def test_every_figure_subject_fits_its_column():
     """SQLite does not enforce a column's length; PostgreSQL refuses a longer subject."""
     width = RoundFigure._meta.get_field("subject").max_length
     code_width = RoundFigure._meta.get_field("code").max_length
+    assert width is not None
+    assert code_width is not None
     assert all(len(subject) <= width for subject in ("norm", "domain", "part", QUADRANT, GOAL))
     assert len(PARTICIPATION) <= width
     assert all(len(goal) <= code_width for goal in GOALS)
