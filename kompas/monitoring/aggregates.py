@@ -553,12 +553,9 @@ def release_now(*, round_: MonitoringRound, final: bool | None = None) -> Releas
     The analyst's way is `services.release_request` (and `round_close`), computed by the worker.
     `final` defaults to whether the round is closed.
     """
-    number = (
-        Release.objects.filter(round=round_).order_by("-number").values_list("number", flat=True)
-    ).first() or 0
     release = Release.objects.create(
         round=round_,
-        number=number + 1,
+        number=round_.next_release_number(),
         final=round_.status == RoundStatus.CLOSED if final is None else final,
         requested_by_id=round_.opened_by_id,
         as_of=timezone.now(),

@@ -7,15 +7,15 @@ boards had a breach in a year: the incident register's facts, published by monit
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from kompas.boards.models import Board, BoardSector, Sector
+from kompas.boards.models import Board
 from kompas.incidents.models import Incident, IncidentKind
 from kompas.incidents.selectors import in_year
 from kompas.monitoring.dashboard import cell_label as dashboard_cell_label
 from kompas.monitoring.disclosure import Attribute, Cell, Stratum, protect
-from kompas.monitoring.services import board_cells, size_band
+from kompas.monitoring.services import boards_by_cells
 
 BREACH = "breach"  # the one "norm" of these figures: did the board have a breach, yes or no
 CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
@@ -49,29 +49,16 @@ def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
     board. Published through `protect()`: a cell's count of boards with a breach shows only when
     the cell holds at least `k` boards and no board's answer is left without an alternative.
     """
-    flags = {
-        f"in_{code}": Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector=code))
-        for code in Sector.values
-    }
     breached = Exists(
         Incident.objects.filter(board=OuterRef("pk"), kind=IncidentKind.BREACH).filter(
             in_year(year)
         )
     )
-    rows = (
-        Board.objects.filter(is_active=True)
-        .annotate(band=size_band(), breached=breached, **flags)
-        .values("band", "region", "breached", *flags)
-        .annotate(boards=Count("pk"))
-        .order_by()
-    )
     answers: dict[frozenset[Cell], dict[str, int]] = defaultdict(lambda: {"yes": 0, "no": 0})
     with_breach: dict[Cell, int] = defaultdict(int)
     totals: dict[Cell, int] = defaultdict(int)
-    for row in rows:
-        sectors = [code for code in Sector.values if row[f"in_{code}"]]
-        stand_in = Board(pupil_count=row["band"], region=row["region"])
-        cells = frozenset(Cell(cut, value) for cut, value in board_cells(stand_in, sectors))
+    for found, row in boards_by_cells(Board.objects.filter(is_active=True), breached=breached):
+        cells = frozenset(Cell(cut, value) for cut, value in found)
         answers[cells]["yes" if row["breached"] else "no"] += row["boards"]
         for cell in cells:
             totals[cell] += row["boards"]

@@ -58,6 +58,10 @@ class MonitoringRound(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def next_release_number(self) -> int:
+        last = self.releases.order_by("-number").values_list("number", flat=True).first()
+        return (last or 0) + 1
+
 
 class SizeClass(models.TextChoices):
     SMALL = "small", _("Small (up to 1,000 pupils)")

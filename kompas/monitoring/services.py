@@ -1,11 +1,23 @@
 """Writes to monitoring: open a round, submit a board's snapshot, grant and withdraw consent."""
 
 import datetime
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -106,9 +118,12 @@ def release_request(*, actor: User, round_: MonitoringRound, final: bool = False
                 )
                 % {"count": settings.MONITORING_INTERIM_RELEASES}
             )
-        number = (releases.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         release = Release.objects.create(
-            round=current, number=number, final=final, requested_by=actor, as_of=timezone.now()
+            round=current,
+            number=current.next_release_number(),
+            final=final,
+            requested_by=actor,
+            as_of=timezone.now(),
         )
         audit_record(action=AuditAction.CREATE, actor=actor, obj=release)
     return release
@@ -136,7 +151,7 @@ def round_close(*, actor: User, round_: MonitoringRound) -> Release:
         return release_request(actor=actor, round_=current, final=True)
 
 
-def size_band() -> Case:
+def _size_band() -> Case:
     """The lowest pupil count of a board's size class: the class, computed in the database."""
     return Case(
         When(pupil_count__lte=SMALL_UP_TO, then=Value(0)),
@@ -146,28 +161,37 @@ def size_band() -> Case:
     )
 
 
-def invited_per_cell(sectors: list[str]) -> dict[tuple[str, str], int]:
-    """Per predefined cell, the active boards a round for `sectors` invites (public facts).
+def boards_by_cells(
+    boards: QuerySet[Board], **answers: BaseExpression
+) -> Iterator[tuple[list[tuple[str, str]], dict[str, Any]]]:
+    """Boards grouped by what decides their cells (sectors, size class, region) and `answers`.
 
-    One query grouping boards by what decides their cells (sectors, size class, region).
+    One grouped query, a row per combination, never a row per board: each row's cells (as
+    `board_cells` gives them), with its `answers` and its count of boards under "boards".
     """
     flags = {
         f"in_{code}": Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector=code))
         for code in SECTOR_CODES
     }
-    invited: dict[tuple[str, str], int] = {}
-    rows = (
-        Board.objects.filter(is_active=True)
-        .filter(Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector__in=sectors)))
-        .annotate(band=size_band(), **flags)
-        .values("band", "region", *flags)
+    for row in (
+        boards.annotate(band=_size_band(), **answers, **flags)
+        .values("band", "region", *answers, *flags)
         .annotate(boards=Count("pk"))
         .order_by()
-    )
-    for row in rows:
+    ):
         stand_in = Board(pupil_count=row["band"], region=row["region"])
-        board_sectors = [code for code in SECTOR_CODES if row[f"in_{code}"]]
-        for cell in board_cells(stand_in, board_sectors):
+        yield board_cells(stand_in, [code for code in SECTOR_CODES if row[f"in_{code}"]]), row
+
+
+def invited_per_cell(sectors: list[str]) -> dict[tuple[str, str], int]:
+    """Per predefined cell, the active boards a round for `sectors` invites (public facts)."""
+    invited: dict[tuple[str, str], int] = {}
+    for cells, row in boards_by_cells(
+        Board.objects.filter(is_active=True).filter(
+            Exists(BoardSector.objects.filter(board=OuterRef("pk"), sector__in=sectors))
+        )
+    ):
+        for cell in cells:
             invited[cell] = invited.get(cell, 0) + row["boards"]
     return invited
 
