@@ -41,10 +41,13 @@ from kompas.monitoring.models import (
     Consent,
     MonitoringRound,
     RoundStatus,
+    SectorService,
     Submission,
     SubmissionCell,
     SubmittedDomain,
     SubmittedScore,
+    SubmittedService,
+    UptakeStatus,
 )
 from kompas.monitoring.services import SECTOR_CODES, board_cells, size_class
 from kompas.monitoring.snapshots import ScoreFacts, summarise
@@ -69,6 +72,13 @@ NOT_APPLICABLE_SHARE = 0.02
 OPEN_SHARE_BY_ROUND = (0.10, 0.05, 0.02)  # not yet assessed, then none from round 4 on
 REPOSITORY = SHIPPED_FRAMEWORK.parents[3]
 CONSENT_SHARES = {Audience.SUPPORT: 0.30, Audience.REGION: 0.20, Audience.INSPECTORATE: 0.10}
+# Per sector service: the share of boards using it in the first round, and its rise per round.
+SERVICE_UPTAKE = {
+    SectorService.SCHOOL_CERT: (0.30, 0.08),
+    SectorService.VEILIG_INTERNET: (0.15, 0.08),
+    SectorService.PROCESSOR_AGREEMENTS: (0.55, 0.08),
+    SectorService.JOINT_PROCUREMENT: (0.08, 0.04),
+}
 
 # (sectors, weight): mostly PO, some VO, few SO/VSO, some boards with two sectors.
 SECTOR_MIX: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -115,6 +125,7 @@ class Profile:
     pace: float  # levels gained per round
     joins: float  # participates in a round when below that round's participation
     plans: float  # has an approved plan when below that round's share with a plan
+    uptake: dict[str, float]  # uses a service from the round whose uptake share exceeds this
 
 
 @dataclass(frozen=True)
@@ -208,7 +219,7 @@ def sector_seed(*, boards: int, rounds: int, seed: int) -> SeedResult:
     )
     with transaction.atomic():
         account = _account()
-        profiles = _boards(rng, boards)
+        profiles = _boards(rng, boards, services=random.Random(f"{seed}:services"))  # noqa: S311
         created: list[MonitoringRound] = []
         counts = [0, 0, 0]
         for index in range(rounds):
@@ -246,7 +257,7 @@ def _account() -> User:
     return account
 
 
-def _boards(rng: random.Random, count: int) -> list[Profile]:
+def _boards(rng: random.Random, count: int, *, services: random.Random) -> list[Profile]:
     drawn = []
     for number in range(1, count + 1):
         sectors = sorted(_pick(rng, SECTOR_MIX))
@@ -265,6 +276,7 @@ def _boards(rng: random.Random, count: int) -> list[Profile]:
                 pace=rng.gauss(RISE_PER_ROUND, PACE_SPREAD),
                 joins=rng.random(),
                 plans=rng.random(),
+                uptake={service: services.random() for service in SERVICE_UPTAKE},
             )
         )
     Board.objects.bulk_create([p.board for p in drawn], batch_size=BATCH_SIZE)
@@ -314,7 +326,7 @@ def _submit(
         ],
         batch_size=BATCH_SIZE,
     )
-    submissions, scores, cells, consents, domains = [], [], [], [], []
+    submissions, scores, cells, consents, domains, uses = [], [], [], [], [], []
     for profile, assessment in zip(profiles, assessments, strict=True):
         shift = lift + profile.ability + (profile.pace - RISE_PER_ROUND) * index
         levels: list[tuple[Norm, int | None, bool]] = []
@@ -369,6 +381,11 @@ def _submit(
         domains += [(submission, code, mean) for code, mean in summary.domain_levels.items()]
         cells += [(submission, cut, value) for cut, value in cells_of_board]
         scores += [(submission, norm, level, na) for norm, level, na in levels]
+        uses += [
+            (submission, service)
+            for service, (first, rise) in SERVICE_UPTAKE.items()
+            if profile.uptake[service] < first + rise * index
+        ]
         consents += [
             (submission, audience)
             for audience, share in CONSENT_SHARES.items()
@@ -395,6 +412,13 @@ def _submit(
     )
     SubmittedDomain.objects.bulk_create(
         (SubmittedDomain(submission_id=s.pk, code=code, mean=mean) for s, code, mean in domains),
+        batch_size=BATCH_SIZE,
+    )
+    SubmittedService.objects.bulk_create(
+        (
+            SubmittedService(submission_id=s.pk, service=service, status=UptakeStatus.IN_USE)
+            for s, service in uses
+        ),
         batch_size=BATCH_SIZE,
     )
     Consent.objects.bulk_create(

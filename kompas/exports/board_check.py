@@ -178,7 +178,11 @@ class Checked:
 
 
 def check_board_document(document: Any, *, filename: str = "document") -> Checked:
-    """Every problem with the document, against this installation; raises BoardFileError."""
+    """Every problem with the document, against this installation; raises BoardFileError.
+
+    A document of schema version 2 is read as version 3 with no sector services recorded (it
+    is upgraded in place, so that the import reads it the same way).
+    """
     if not isinstance(document, dict):
         raise BoardFileError(filename, [Problem((), "the document must be a JSON object")])
     if document.get("format") != FORMAT:
@@ -186,6 +190,10 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
             filename, [Problem(("format",), f"expected {FORMAT!r}: this is not a board export")]
         )
     version = document.get("schema_version")
+    if version == SCHEMA_VERSION - 1 and "services" not in document:
+        # Version 2 is version 3 without the sector services a board records: none recorded.
+        document["schema_version"], document["services"] = SCHEMA_VERSION, []
+        version = SCHEMA_VERSION
     if version != SCHEMA_VERSION:
         # Version 1 carried the source installation's hash chain; it was never released.
         hint = "; export the board again" if version == 1 else ""
@@ -236,6 +244,7 @@ def _check_installation(document: dict[str, Any], context: Checked) -> None:
                 f"BRIN {school['brin']} already belongs to a school of another board here",
             )
     _check_unique(document["groups"], ("name",), ("groups",), context)
+    _check_unique(document["services"], ("service",), ("services",), context)
     _check_unique(
         document["frameworks"], ("framework", "framework_version"), ("frameworks",), context
     )

@@ -23,6 +23,7 @@ from kompas.audit.models import AuditAction, AuditEvent, board_chain
 from kompas.audit.services import audit_record
 from kompas.boards.models import Board, GroupMembership, Invitation, Membership
 from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.monitoring.models import ServiceUse
 from kompas.plans.models import (
     Measure,
     MeasureNorm,
@@ -36,7 +37,7 @@ from kompas.plans.services import SNAPSHOT_SCHEMA
 from kompas.reports.models import AnnualReport
 
 FORMAT = "ibp-kompas-board"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class BoardExportError(Exception):
@@ -77,6 +78,21 @@ def board_document(*, board: Board) -> dict[str, Any]:
             for membership in GroupMembership.objects.filter(board=board)
             .select_related("group")
             .order_by("group__name")
+        ],
+        "services": [
+            {
+                "service": use.service,
+                "status": use.status,
+                "started_on": day(use.started_on),
+                "ended_on": day(use.ended_on),
+                "note": use.note,
+                "updated_by": people.name(use.updated_by),
+                "updated_at": moment(use.updated_at),
+                "revision": use.revision,
+            }
+            for use in ServiceUse.objects.filter(board=board)
+            .select_related("updated_by")
+            .order_by("service")
         ],
         "members": [
             {

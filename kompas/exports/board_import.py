@@ -48,6 +48,7 @@ from kompas.exports.board_check import (
     parse_board_file,
 )
 from kompas.exports.board_export import map_snapshot_measures
+from kompas.monitoring.models import ServiceUse
 from kompas.plans.models import (
     Measure,
     MeasureNorm,
@@ -180,6 +181,7 @@ class _Writer:
             for item in self.document["schools"]
         )
         self._groups(board)
+        self._services(board)
         self._members(board)
         self._evaluations(board)
         self._plan(board)
@@ -208,6 +210,27 @@ class _Writer:
             )
             rows.append((membership, {"joined_at": _when(item["joined_at"])}))
         _create(GroupMembership, rows)
+
+    def _services(self, board: Board) -> None:
+        _create(
+            ServiceUse,
+            [
+                (
+                    ServiceUse(
+                        board=board,
+                        service=item["service"],
+                        status=item["status"],
+                        started_on=_day(item["started_on"]),
+                        ended_on=_day(item["ended_on"]),
+                        note=item["note"],
+                        updated_by=self.person(item["updated_by"]),
+                        revision=item["revision"],
+                    ),
+                    {"updated_at": _when(item["updated_at"])},
+                )
+                for item in self.document["services"]
+            ],
+        )
 
     def _members(self, board: Board) -> None:
         _create(

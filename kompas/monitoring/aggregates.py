@@ -34,10 +34,13 @@ from kompas.monitoring.models import (
     ReleaseStatus,
     RoundFigure,
     RoundStatus,
+    SectorService,
     Submission,
     SubmissionCell,
     SubmittedDomain,
     SubmittedScore,
+    SubmittedService,
+    UptakeStatus,
     value_of,
 )
 from kompas.monitoring.services import invited_per_cell
@@ -64,6 +67,23 @@ GOALS = {
     "on_track": Q(projection=Verdict.ON_TRACK),
 }
 GOAL = "goal"
+# The sector's services: per board of a submission, whether it used the service then.
+SERVICE = "service"
+SERVICES = {
+    service: Q(
+        Exists(
+            SubmittedService.objects.filter(
+                submission=OuterRef("pk"), service=service, status=UptakeStatus.IN_USE
+            )
+        )
+    )
+    for service in SectorService.values
+}
+# Every figure that counts boards with and without something, under its attribute's name.
+YES_NO_FIGURES = {
+    **{(GOAL, goal): condition for goal, condition in GOALS.items()},
+    **{(SERVICE, service): condition for service, condition in SERVICES.items()},
+}
 PARTICIPATION = "turnout"
 YES_NO = ("yes", "no")
 
@@ -181,7 +201,7 @@ def _inputs(
             QUADRANT_VALUES, builder.build(quadrants), _shown_before(earlier, QUADRANT)
         )
     }
-    for goal, condition in GOALS.items():
+    for (subject, code), condition in YES_NO_FIGURES.items():
         found: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
         for signature, batch, has, count in (
             unknown.annotate(
@@ -193,7 +213,7 @@ def _inputs(
             .order_by()
         ):
             found[signature, batch][has] = count
-        name = f"{GOAL}:{goal}"
+        name = f"{subject}:{code}"
         attributes[name] = Attribute(YES_NO, builder.build(found), _shown_before(earlier, name))
     # Per norm, boards with different targets are told apart: the adversary may know targets.
     per_norm: dict[str, dict[tuple[str, int, int], dict[str, int]]] = defaultdict(
@@ -505,7 +525,10 @@ def _count_figures(
     cells: set[Cell],
     figure: FigureMaker,
 ) -> list[RoundFigure]:
-    """How many boards sit in each quadrant, and have each goal, per cell: protected like norms."""
+    """How many boards sit in each quadrant, have each goal and use each service, per cell.
+
+    Protected like norms: each is an attribute of its own in the audit.
+    """
     counts: dict[tuple[str, Cell], dict[str, int]] = defaultdict(dict)
     for cut, value, quadrant, count in (
         counted.values_list("cells__cut", "cells__value", "quadrant")
@@ -513,14 +536,14 @@ def _count_figures(
         .order_by()
     ):
         counts[QUADRANT, Cell(cut, value)][quadrant] = count
-    for goal, condition in GOALS.items():
+    for (subject, code), condition in YES_NO_FIGURES.items():
         for cut, value, has, count in (
             counted.annotate(has=Case(When(condition, then=Value("yes")), default=Value("no")))
             .values_list("cells__cut", "cells__value", "has")
             .annotate(count=Count("id"))
             .order_by()
         ):
-            counts[goal, Cell(cut, value)][has] = count
+            counts[f"{subject}:{code}", Cell(cut, value)][has] = count
     figures = []
     for cell in sorted(cells):
         figures.append(
@@ -532,14 +555,15 @@ def _count_figures(
                 counts=counts.get((QUADRANT, cell), {}),
             )
         )
-        for goal in GOALS:
-            found = counts.get((goal, cell), {})
+        for subject, code in YES_NO_FIGURES:
+            name = f"{subject}:{code}"
+            found = counts.get((name, cell), {})
             figures.append(
                 figure(
                     cell,
-                    GOAL,
-                    goal,
-                    shown=publication.shows(cell, f"{GOAL}:{goal}"),
+                    subject,
+                    code,
+                    shown=publication.shows(cell, name),
                     counts=found,
                     share_at_target=_percent(found.get("yes", 0), sum(found.values())),
                 )

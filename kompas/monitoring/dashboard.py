@@ -14,9 +14,15 @@ from django.utils.translation import gettext_lazy
 
 from kompas.boards.models import Province
 from kompas.frameworks.models import Domain, Norm, Part
-from kompas.monitoring.aggregates import GOAL, PARTICIPATION, QUADRANT
+from kompas.monitoring.aggregates import GOAL, PARTICIPATION, QUADRANT, SERVICE
 from kompas.monitoring.disclosure import ROUND, Cell
-from kompas.monitoring.models import MonitoringRound, RoundFigure, SizeClass, Submission
+from kompas.monitoring.models import (
+    MonitoringRound,
+    RoundFigure,
+    SectorService,
+    SizeClass,
+    Submission,
+)
 from kompas.monitoring.snapshots import Quadrant
 
 CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
@@ -107,6 +113,7 @@ class SectorDashboard:
     parts: list[Row]
     domains: list[Row]
     goals: list[Row]
+    services: list[Row]
     quadrants: list[QuadrantFigures]
     weakest: list[tuple[Norm, RoundFigure]]
     norms_suppressed: int
@@ -218,6 +225,7 @@ def sector_dashboard(
             row(PARTICIPATION, PARTICIPATION, _("Took part (share of the boards invited)")),
             *(row(GOAL, code, str(label)) for code, label in GOAL_LABELS.items()),
         ],
+        services=[row(SERVICE, service.value, str(service.label)) for service in SectorService],
         quadrants=[
             _quadrants(found, figures.get((found.pk, QUADRANT, QUADRANT))) for found in shown_rounds
         ],

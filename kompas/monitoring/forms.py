@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompas.monitoring.models import Audience
+from kompas.monitoring.models import Audience, UptakeStatus
 from kompas.monitoring.services import SECTOR_CODES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,3 +29,27 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     closes_on = forms.DateField(label=_("Closes on (optional)"), widget=DATE, required=False)
+
+
+class ServiceUseForm(forms.Form):
+    """How the board uses one sector service; the dates as the status asks (services check)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=UptakeStatus.choices, widget=forms.RadioSelect
+    )
+    started_on = forms.DateField(
+        label=_("Since"),
+        widget=DATE,
+        required=False,
+        help_text=_("In use or stopped: since when. Planned: the expected start, if known."),
+    )
+    ended_on = forms.DateField(
+        label=_("Until"), widget=DATE, required=False, help_text=_("Only when stopped.")
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)

@@ -69,6 +69,53 @@ class SizeClass(models.TextChoices):
     LARGE = "large", _("Large (over 5,000 pupils)")
 
 
+class SectorService(models.TextChoices):
+    """The sector's services whose uptake a board records and a release counts."""
+
+    SCHOOL_CERT = "school_cert", _("School-CERT connection")
+    VEILIG_INTERNET = "veilig_internet", _("Veilig Internet service")
+    PROCESSOR_AGREEMENTS = "processor_agreements", _("Sector processor-agreement arrangements")
+    JOINT_PROCUREMENT = "joint_procurement", _("Joint procurement through a region")
+
+
+class UptakeStatus(models.TextChoices):
+    IN_USE = "in_use", _("In use")
+    PLANNED = "planned", _("Planned or applied for")
+    STOPPED = "stopped", _("Stopped")
+    NOT_USED = "not_used", _("Not used")
+
+
+class ServiceUse(models.Model):
+    """A board's own record of whether and since when it uses one of the sector's services.
+
+    One row per board and service, kept by the board (no row: not recorded). A submission
+    copies the rows as they are then; releases count the copies, never these rows.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="service_uses")
+    service = models.CharField(_("service"), max_length=24, choices=SectorService.choices)
+    status = models.CharField(_("status"), max_length=10, choices=UptakeStatus.choices)
+    started_on = models.DateField(_("since"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("board", "service")
+        verbose_name = _("use of a sector service")
+        verbose_name_plural = _("uses of sector services")
+        constraints = [
+            models.UniqueConstraint(fields=["board", "service"], name="serviceuse_once_per_board"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} · {self.service}: {self.status}"
+
+
 class Audience(models.TextChoices):
     SUPPORT = "support", _("The programme's support team")
     REGION = "region", _("My region")
@@ -183,6 +230,25 @@ class SubmittedDomain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.mean}"
+
+
+class SubmittedService(models.Model):
+    """A board's use of a sector service as it stood when the board submitted."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="services")
+    service = models.CharField(max_length=24, choices=SectorService.choices)
+    status = models.CharField(max_length=10, choices=UptakeStatus.choices)
+    started_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "service"], name="submittedservice_once_per_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.status}"
 
 
 class Consent(models.Model):

@@ -13,7 +13,7 @@ from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.boards.models import Board
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm
 from kompas.frameworks.normenkader import NORMENKADER_SLUG
-from kompas.monitoring.aggregates import GOAL
+from kompas.monitoring.aggregates import GOAL, SERVICE
 from kompas.monitoring.dashboard import GOAL_LABELS, cell_label, cell_sort_key
 from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.inspectorate import inspectorate_boards
@@ -24,6 +24,8 @@ from kompas.monitoring.models import (
     ReleaseStatus,
     RoundFigure,
     RoundStatus,
+    SectorService,
+    ServiceUse,
     Submission,
 )
 
@@ -43,6 +45,14 @@ def board_submissions(*, board: Board) -> list[Submission]:
         )
         .order_by("-submitted_at")
     )
+
+
+def service_uses(*, board: Board) -> dict[str, ServiceUse]:
+    """The board's records of the sector services it uses, by service (one query)."""
+    return {
+        use.service: use
+        for use in ServiceUse.objects.filter(board=board).select_related("updated_by")
+    }
 
 
 def open_rounds_for(*, board: Board) -> list[MonitoringRound]:
@@ -133,6 +143,7 @@ class CellFigures:
     boards: int | None
     domains: list[DomainTable]
     goals: list[tuple[str, RoundFigure | None]] = field(default_factory=list)
+    services: list[tuple[str, RoundFigure | None]] = field(default_factory=list)
 
 
 def releases_of(*, round_: MonitoringRound) -> list[Release]:
@@ -147,15 +158,17 @@ def pending_release(*, round_id: int) -> Release | None:
 
 
 def round_cells(*, release: Release | None) -> list[CellFigures]:
-    """A release's stored goal, domain and norm figures per cell, in cell order (three queries)."""
+    """A release's goal, service, domain and norm figures per cell, in cell order (3 queries)."""
     if release is None:
         return []
     version = release.round.framework_version
     domains = list(Domain.objects.filter(framework_version=version))
     norms = list(Norm.objects.filter(framework_version=version).order_by("position"))
     figures: dict[tuple[str, str], dict[tuple[str, str], RoundFigure]] = {}
-    # Parts' figures exist too; the round page shows goals, domains and norms.
-    for figure in RoundFigure.objects.filter(release=release, subject__in=("norm", "domain", GOAL)):
+    # Parts' figures exist too; the round page shows goals, services, domains and norms.
+    for figure in RoundFigure.objects.filter(
+        release=release, subject__in=("norm", "domain", GOAL, SERVICE)
+    ):
         figures.setdefault((figure.cut, figure.value), {})[figure.subject, figure.code] = figure
     cells = []
     for (cut, value), found in sorted(
@@ -176,7 +189,10 @@ def round_cells(*, release: Release | None) -> list[CellFigures]:
         # A cell's board count is published with any of its figures that is shown.
         boards = next((f.boards for f in found.values() if f.boards is not None), None)
         goals = [(str(label), found.get((GOAL, goal))) for goal, label in GOAL_LABELS.items()]
-        cells.append(CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables, goals))
+        services = [(str(item.label), found.get((SERVICE, item.value))) for item in SectorService]
+        cells.append(
+            CellFigures(cut, value, cell_label(Cell(cut, value)), boards, tables, goals, services)
+        )
     return cells
 
 

@@ -1,4 +1,5 @@
-"""Writes to monitoring: open a round, submit a board's snapshot, grant and withdraw consent."""
+"""Writes to monitoring: open a round, submit a board's snapshot, grant and withdraw consent,
+and the board's record of the sector services it uses."""
 
 import datetime
 from collections.abc import Iterator
@@ -37,11 +38,15 @@ from kompas.monitoring.models import (
     Release,
     ReleaseStatus,
     RoundStatus,
+    SectorService,
+    ServiceUse,
     SizeClass,
     Submission,
     SubmissionCell,
     SubmittedDomain,
     SubmittedScore,
+    SubmittedService,
+    UptakeStatus,
 )
 from kompas.monitoring.snapshots import ScoreFacts, summarise
 from kompas.plans.models import OPEN_STATUSES, PlanVersion
@@ -293,6 +298,15 @@ def submission_create(
             SubmittedDomain(submission=submission, code=code, mean=mean)
             for code, mean in summary.domain_levels.items()
         )
+        SubmittedService.objects.bulk_create(
+            SubmittedService(
+                submission=submission,
+                service=use.service,
+                status=use.status,
+                started_on=use.started_on,
+            )
+            for use in ServiceUse.objects.filter(board=board).order_by("service")
+        )
         Consent.objects.bulk_create(
             Consent(submission=submission, audience=audience, granted_by=actor)
             for audience in sorted(share_with)
@@ -327,3 +341,125 @@ def consent_withdraw(*, access: BoardAccess, actor: User, consent: Consent) -> N
             obj=current,
             changes={"withdrawn": [False, True]},
         )
+
+
+class ServiceUseConflict(Exception):
+    """Someone saved the board's record of this service since the form was opened."""
+
+    def __init__(self, current: ServiceUse | None):
+        super().__init__("The record of this service changed meanwhile.")
+        self.current = current
+
+
+NOTE_MAX = 500
+
+
+def service_use_save(
+    *,
+    access: BoardAccess,
+    actor: User,
+    service: str,
+    status: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None,
+    note: str,
+    revision: int,
+) -> ServiceUse:
+    """Record whether and since when the board uses a sector service (docs/monitoring.md).
+
+    `revision` is the record's revision the form showed (0 when there was none yet): if somebody
+    saved it since, ServiceUseConflict is raised and nothing changes.
+    """
+    if not access.may(Action.MANAGE_BOARD):
+        raise PermissionDenied("Only the IBP coordinator records the board's use of services.")
+    if service not in SectorService.values:
+        raise ValidationError(_("Choose one of the sector's services."))
+    note = note.strip()
+    errors = _service_use_errors(status, started_on, ended_on, note, timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    if status in (UptakeStatus.PLANNED, UptakeStatus.NOT_USED):
+        ended_on = None
+    if status == UptakeStatus.NOT_USED:
+        started_on = None
+    wanted = {
+        "status": status,
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "note": note,
+    }
+    with transaction.atomic():
+        current = (
+            ServiceUse.objects.select_for_update()
+            .filter(board=access.board, service=service)
+            .first()
+        )
+        if (current.revision if current else 0) != revision:
+            raise ServiceUseConflict(current)
+        before = (
+            {name: getattr(current, name) for name in wanted} if current else dict.fromkeys(wanted)
+        )
+        changes = {
+            name: [_plain(before[name]), _plain(value)]
+            for name, value in wanted.items()
+            if before[name] != value
+        }
+        if current is not None and not changes:
+            return current
+        if current is None:
+            current = ServiceUse(board=access.board, service=service)
+        for name, value in wanted.items():
+            setattr(current, name, value)
+        current.updated_by = actor
+        current.revision += 1
+        current.save()
+        audit_record(
+            action=AuditAction.UPDATE if current.revision > 1 else AuditAction.CREATE,
+            actor=actor,
+            board_id=access.board.pk,
+            obj=current,
+            changes=changes,
+        )
+    return current
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _service_use_errors(
+    status: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None,
+    note: str,
+    today: datetime.date,
+) -> dict[str, str]:
+    """What is wrong with a record of a service's use, per field; nothing when it holds."""
+    errors: dict[str, str] = {}
+    if status not in UptakeStatus.values:
+        errors["status"] = _("Choose whether the board uses the service.")
+        return errors
+    in_use = status in (UptakeStatus.IN_USE, UptakeStatus.STOPPED)
+    if in_use and started_on is None:
+        errors["started_on"] = _("Give the date since when the board has used the service.")
+    elif in_use and started_on is not None and started_on > today:
+        errors["started_on"] = _(
+            "A use that has begun cannot start in the future; choose 'Planned' for that."
+        )
+    if status == UptakeStatus.STOPPED:
+        if ended_on is None:
+            errors["ended_on"] = _("Give the date on which the board stopped using the service.")
+        elif ended_on > today:
+            errors["ended_on"] = _("The end date lies in the future; the service is still in use.")
+        elif started_on is not None and ended_on < started_on:
+            errors["ended_on"] = _("The end date lies before the start date.")
+    elif status == UptakeStatus.IN_USE and ended_on is not None:
+        errors["ended_on"] = _("A service in use has no end date; choose 'Stopped' to give one.")
+    if len(note) > NOTE_MAX:
+        errors["note"] = _("A note is at most %(max)d characters; this one has %(count)d.") % {
+            "max": NOTE_MAX,
+            "count": len(note),
+        }
+    elif "\x00" in note:
+        errors["note"] = _("The note contains a character that cannot be saved.")
+    return errors

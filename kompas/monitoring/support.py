@@ -3,6 +3,8 @@
 Only boards whose latest submission shares with the support team appear (kompas.monitoring.named).
 The ranking, most need first (docs/monitoring.md, "Support list"):
 
+0. first, boards that lag (1 to 4 below) and used none of the sector's services when they
+   submitted: they are the ones no one helps yet;
 1. no current evaluation: the board did not submit to the latest round opened for one of its
    sectors (its latest submission is from an older round);
 2. no approved improvement plan;
@@ -47,7 +49,9 @@ from kompas.monitoring.models import (
     Audience,
     MonitoringRound,
     Submission,
+    SubmittedService,
     SupportNote,
+    UptakeStatus,
 )
 from kompas.monitoring.named import (
     DomainColumn,
@@ -96,6 +100,18 @@ def _missed_round() -> Case:
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
+def _lags() -> Q:
+    """The board lags: it missed the latest round, has no approved plan, is off track or at
+    risk, or its mean level is low or nothing is assessed (for a queue annotated as below)."""
+    return (
+        Q(missed_round__isnull=False)
+        | Q(has_approved_plan=False)
+        | Q(projection__in=(Verdict.OFF_TRACK, Verdict.AT_RISK))
+        | Q(mean_level__isnull=True)
+        | Q(mean_level__lt=LOW_MEAN_LEVEL)
+    )
+
+
 def support_queue() -> QuerySet[Submission]:
     """The latest submission of each board that shares with the support team, most need first."""
     latest_note = (
@@ -120,8 +136,21 @@ def support_queue() -> QuerySet[Submission]:
                 output_field=IntegerField(),
             ),
             latest_note_at=Subquery(latest_note),
+            uses_services=Exists(
+                SubmittedService.objects.filter(
+                    submission=OuterRef("pk"), status=UptakeStatus.IN_USE
+                )
+            ),
+        )
+        .annotate(
+            alone_rank=Case(
+                When(Q(_lags()) & Q(uses_services=False), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
         .order_by(
+            "alone_rank",
             "current_rank",
             "has_approved_plan",
             "projection_rank",
@@ -149,6 +178,8 @@ def need_reasons(submission: Submission) -> list[str]:
         reasons.append(_("No norm assessed"))
     elif submission.mean_level < LOW_MEAN_LEVEL:
         reasons.append(_("Low mean level (%(level)s)") % {"level": submission.mean_level})
+    if getattr(submission, "alone_rank", None) == 0:
+        reasons.append(_("Used none of the sector's services"))
     if submission.open_gaps:
         reasons.append(
             ngettext(

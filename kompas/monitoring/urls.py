@@ -5,6 +5,7 @@ from kompas.monitoring import (
     incident_views,
     inspectorate_views,
     region_views,
+    service_views,
     support_views,
     views,
 )
@@ -19,6 +20,16 @@ urlpatterns = [
         "boards/<int:board_id>/monitoring/consents/<int:consent_id>/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",
+    ),
+    path(
+        "boards/<int:board_id>/monitoring/services/",
+        service_views.service_uses,
+        name="services",
+    ),
+    path(
+        "boards/<int:board_id>/monitoring/services/<str:service>/",
+        service_views.service_use_save,
+        name="service_save",
     ),
     path(
         "boards/<int:board_id>/monitoring/benchmark/",

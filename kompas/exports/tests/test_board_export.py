@@ -22,8 +22,15 @@ from kompas.audit.services import audit_verify
 from kompas.boards.models import Board, BoardSector, Group, GroupMembership, Membership, School
 from kompas.boards.roles import BoardRole
 from kompas.boards.services import group_join, invitation_create
-from kompas.exports.board_export import board_document, dump_board_document, trail_digest
+from kompas.exports.board_export import (
+    SCHEMA_VERSION,
+    board_document,
+    dump_board_document,
+    trail_digest,
+)
 from kompas.exports.board_import import BoardFileError, board_import
+from kompas.monitoring.models import SectorService, ServiceUse, UptakeStatus
+from kompas.monitoring.services import service_use_save
 from kompas.plans.models import Measure, MeasureUpdate, PlanVersion, ReminderSent, RiskAcceptance
 from kompas.plans.services import measure_progress, plan_approve, plan_set_deadline, risk_accept
 from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
@@ -62,6 +69,20 @@ class ExportWorld(PlanWorld):
         invitation_create(
             actor=coordinator, board=self.board, email="nieuw@a.example.nl", role="contributor"
         )
+        for service, status, since, until in (
+            ("school_cert", "in_use", datetime.date(2024, 9, 2), None),
+            ("joint_procurement", "stopped", datetime.date(2023, 1, 9), datetime.date(2025, 7, 1)),
+        ):
+            service_use_save(
+                access=self.access(COORD),
+                actor=coordinator,
+                service=service,
+                status=status,
+                started_on=since,
+                ended_on=until,
+                note=HOSTILE,
+                revision=0,
+            )
 
         # The draft evaluation: every norm assessed, with text and evidence.
         NormScore.objects.filter(assessment=self.assessment).update(explanation=HOSTILE)
@@ -181,6 +202,7 @@ def counts():
             Measure,
             PlanVersion,
             AnnualReport,
+            ServiceUse,
             AuditEvent,
         )
     }
@@ -244,7 +266,7 @@ def test_the_import_is_recorded_on_the_platform_chain_with_the_file_and_the_trai
         {
             "file": "stichting.json",
             "bg_number": "41001",
-            "schema_version": 2,
+            "schema_version": SCHEMA_VERSION,
             "audit_trail_sha256": first["audit_trail"]["sha256"],
             "audit_trail_events": len(first["audit_trail"]["events"]),
         },
@@ -424,14 +446,55 @@ def test_it_refuses_a_board_that_exists(export_world, settings):
 
 def test_it_refuses_an_unknown_schema_version(export_world):
     document = as_new_board(board_document(board=export_world.board))
-    document["schema_version"] = 3
+    document["schema_version"] = 4
     before = counts()
     error = refusal(document)
     assert error.lines() == [
         (
-            "board.json: schema_version: schema version 3 is not supported; this installation "
-            "reads schema version 2"
+            "board.json: schema_version: schema version 4 is not supported; this installation "
+            "reads schema version 3"
         )
+    ]
+    assert counts() == before
+
+
+def test_a_version_2_document_imports_with_no_services_recorded(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["schema_version"] = 2
+    del document["services"]
+
+    result = board_import(document=document, filename="board.json", actor_email="test")
+
+    assert not ServiceUse.objects.filter(board=result.board).exists()
+    assert SelfAssessment.objects.filter(board=result.board).exists()
+
+
+def test_the_sector_services_come_back_as_they_were(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+
+    result = board_import(document=document, filename="board.json", actor_email="test")
+
+    kept = {use.service: use for use in ServiceUse.objects.filter(board=result.board)}
+    original = ServiceUse.objects.get(board=export_world.board, service="joint_procurement")
+    assert sorted(kept) == ["joint_procurement", "school_cert"]
+    stopped = kept["joint_procurement"]
+    assert (stopped.status, stopped.started_on, stopped.ended_on, stopped.note) == (
+        "stopped",
+        datetime.date(2023, 1, 9),
+        datetime.date(2025, 7, 1),
+        HOSTILE,
+    )
+    assert (stopped.updated_at, stopped.revision) == (original.updated_at, original.revision)
+    assert stopped.updated_by.email == original.updated_by.email
+
+
+def test_it_refuses_a_service_recorded_twice(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["services"].append(copy.deepcopy(document["services"][0]))
+    before = counts()
+
+    assert refusal(document).lines() == [
+        "board.json: services[2]: appears twice (service 'joint_procurement')"
     ]
     assert counts() == before
 
@@ -442,7 +505,7 @@ def test_it_refuses_schema_version_1_and_asks_for_a_new_export(export_world):
     assert refusal(document).lines() == [
         (
             "board.json: schema_version: schema version 1 is not supported; this installation "
-            "reads schema version 2; export the board again"
+            "reads schema version 3; export the board again"
         )
     ]
 
@@ -594,3 +657,6 @@ def test_the_schema_knows_every_choice_the_models_have():
     assert evaluation["properties"]["status"]["enum"] == Statuses.values
     report = schema["properties"]["annual_reports"]["items"]
     assert report["properties"]["status"]["enum"] == AnnualReportStatus.values
+    service = schema["properties"]["services"]["items"]["properties"]
+    assert service["service"]["enum"] == SectorService.values
+    assert service["status"]["enum"] == UptakeStatus.values

@@ -21,6 +21,7 @@ from kompas.monitoring.models import (
     Submission,
     SubmittedDomain,
     SubmittedScore,
+    SubmittedService,
 )
 from kompas.monitoring.services import consent_withdraw, round_open
 from kompas.testing.frameworks import framework_doc, import_document
@@ -101,8 +102,12 @@ class Snapshots:
         norms_at_target=0,
         quadrant="",
         domains=None,
+        services=(),
     ):
-        """A submission with the given snapshot; `levels` maps norm code to level (None: open)."""
+        """A submission with the given snapshot; `levels` maps norm code to level (None: open).
+
+        `services` names the sector services the board used then, or maps them to a status.
+        """
         submission = Submission.objects.create(
             round=round_,
             board=board,
@@ -134,6 +139,14 @@ class Snapshots:
         SubmittedDomain.objects.bulk_create(
             SubmittedDomain(submission=submission, code=code, mean=Decimal(mean))
             for code, mean in (domains or {}).items()
+        )
+        SubmittedService.objects.bulk_create(
+            SubmittedService(submission=submission, service=service, status=status)
+            for service, status in (
+                services.items()
+                if isinstance(services, dict)
+                else ((s, "in_use") for s in services)
+            )
         )
         for audience in share_with:
             Consent.objects.create(

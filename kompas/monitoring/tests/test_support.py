@@ -122,6 +122,18 @@ def test_it_ranks_boards_by_need(analyst_client, world):
     board("I vorige ronde", round_=first, **defaults)
     board("J VO gemist", sectors=("VO",), **defaults)
     board("K VO bij", round_=vo_only, sectors=("VO",), **defaults)
+    # Lagging as much as H, but School-CERT already helps it: after every board alone.
+    board(
+        "L geen plan, wel hulp",
+        **{**defaults, "has_approved_plan": False},
+        services=["school_cert"],
+    )
+    # A planned service is no help yet.
+    board(
+        "M alleen gepland",
+        **{**defaults, "mean_level": "1.10"},
+        services={"school_cert": "planned"},
+    )
 
     page = analyst_client.get(LIST_URL).text
 
@@ -132,7 +144,9 @@ def test_it_ranks_boards_by_need(analyst_client, world):
         "G achter",
         "F risico",
         "E niets beoordeeld",
+        "M alleen gepland",
         "D laag niveau",
+        "L geen plan, wel hulp",
         "B veel gaten",
         "C weinig gaten",
         "K VO bij",
@@ -140,8 +154,10 @@ def test_it_ranks_boards_by_need(analyst_client, world):
     ]
     with translation.override("en"):
         reasons = {s.board.name: need_reasons(s) for s in support_queue()}
-    assert reasons["I vorige ronde"] == ["Did not submit to Meetronde 2026"]
-    assert reasons["J VO gemist"] == ["Did not submit to Meetronde VO extra"]
+    alone = "Used none of the sector's services"
+    assert reasons["I vorige ronde"] == ["Did not submit to Meetronde 2026", alone]
+    assert reasons["J VO gemist"] == ["Did not submit to Meetronde VO extra", alone]
+    assert reasons["L geen plan, wel hulp"] == ["No approved improvement plan"]
     assert reasons["K VO bij"] == []
 
 
