@@ -142,6 +142,7 @@ ACCESS = {
     "monitoring:round": Sector(FIGURE_READERS),
     "monitoring:dashboard": Sector(FIGURE_READERS),
     "monitoring:release": Sector(FIGURE_READERS),
+    "monitoring:release_download": Sector(FIGURE_READERS),
     "monitoring:make_release": Sector((SectorRole.PROGRAMME_ANALYST,), post_only=True),
     "monitoring:release_retry": Sector((SectorRole.PROGRAMME_ANALYST,), post_only=True),
     "monitoring:benchmark": OnBoard(Action.VIEW_REPORTS),
@@ -346,7 +347,7 @@ def monitoring_world(board, members, sector, assessment):
         requested_by=sector[SectorRole.PROGRAMME_ANALYST],
         as_of=timezone.now(),
     )
-    return {"round_id": round_.pk, "consent_id": consent.pk, "service": "school_cert"}
+    return {"round_id": round_.pk, "consent_id": consent.pk, "service": "school_cert", "kind": "csv"}
 
 
 # A URL whose converter needs another object of the world than the one of the same name.

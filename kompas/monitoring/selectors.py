@@ -119,6 +119,16 @@ def get_round_with_framework(*, round_id: int) -> MonitoringRound:
     )
 
 
+def published_release(*, round_id: int, number: int) -> Release:
+    """A published release of a round, with its round and framework; 404 otherwise."""
+    return get_object_or_404(
+        Release.objects.select_related("round__framework_version__framework"),
+        round_id=round_id,
+        number=number,
+        status=ReleaseStatus.PUBLISHED,
+    )
+
+
 def submission_count(*, round_: MonitoringRound) -> int:
     """How many boards submitted to the round."""
     return round_.submissions.count()

@@ -45,6 +45,11 @@ urlpatterns = [
         views.round_detail,
         name="release",
     ),
+    path(
+        "monitoring/rounds/<int:round_id>/releases/<int:number>/download.<str:kind>",
+        views.release_download,
+        name="release_download",
+    ),
     path("monitoring/rounds/<int:round_id>/release/", views.release, name="make_release"),
     path(
         "monitoring/rounds/<int:round_id>/release/retry/",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,7 +22,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view, sector_roles, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
-from kompas.monitoring import selectors, services
+from kompas.monitoring import release_report, selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
 from kompas.monitoring.models import MonitoringRound, Release, ReleaseStatus, RoundStatus
 from kompas.monitoring.tasks import compute_release
@@ -272,3 +273,32 @@ def round_detail(
             "open": round_.status == RoundStatus.OPEN,
         },
     )
+
+
+DOWNLOADS = {
+    "pdf": ("application/pdf", release_report.release_pdf),
+    "xlsx": (release_report.XLSX_CONTENT_TYPE, release_report.release_xlsx),
+    "csv": ("text/csv; charset=utf-8", release_report.release_csv),
+}
+
+
+@login_required
+@figure_readers
+@require_safe
+def release_download(
+    request: AuthenticatedHttpRequest, round_id: int, number: int, kind: str
+) -> HttpResponse:
+    """A published release as the "state of the sector" PDF, a workbook or a CSV file."""
+    if kind not in DOWNLOADS:
+        raise Http404("No such download.")
+    release = selectors.published_release(round_id=round_id, number=number)
+    record_inspector_view(
+        request, sector_roles(request.user), f"release {number} of {release.round.name} ({kind})"
+    )
+    content_type, write = DOWNLOADS[kind]
+    response = HttpResponse(
+        write(report=release_report.release_report(release=release)), content_type=content_type
+    )
+    name = f"staat-van-de-sector-{slugify(release.round.name)}-publicatie-{number}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -299,9 +299,11 @@ def render_html(*, report: SupervisoryReport) -> str:
 
 def render_pdf(*, report: SupervisoryReport) -> bytes:
     """The report as a tagged PDF/UA-1 document with its fonts embedded."""
-    html = HTML(
-        string=render_html(report=report),
-        base_url=str(ASSETS) + "/",
-        url_fetcher=LocalFilesOnly(),
-    )
-    return html.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf_from_html(render_html(report=report))
+
+
+def pdf_from_html(html: str, *, assets: Path = ASSETS) -> bytes:
+    """A tagged PDF/UA-1 document from HTML whose stylesheet lies in `assets`; nothing else is
+    read (LocalFilesOnly). Also used by the sector's release report."""
+    document = HTML(string=html, base_url=str(assets) + "/", url_fetcher=LocalFilesOnly(assets))
+    return document.write_pdf(pdf_variant="pdf/ua-1")
