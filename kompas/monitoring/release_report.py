@@ -49,6 +49,7 @@ class Line:
     code: str
     name: str
     figure: RoundFigure | None
+    part: bool = False  # a part (security, privacy) is named without its code
 
     @property
     def suppressed(self) -> bool:
@@ -179,7 +180,9 @@ def _cell_report(
         quadrant=found.get((QUADRANT, QUADRANT)),
         goals=_goal_lines(found),
         services=_service_lines(found),
-        parts=[Line(part.code, part.name, found.get(("part", part.code))) for part in parts],
+        parts=[
+            Line(part.code, part.name, found.get(("part", part.code)), part=True) for part in parts
+        ],
         domains=[
             Line(domain.code, domain.name, found.get(("domain", domain.code))) for domain in domains
         ],
