@@ -3,7 +3,8 @@
 test_disclosure.py attacks `protect()` on generated boards. This runs the same attacker on what
 the sector roles actually read: the RoundFigure rows of two releases of a seeded round — one
 made halfway through the submissions, one after all of them — knowing every board that shared
-by name with anyone, when each board submitted and its target levels.
+by name with anyone, when each board submitted and its target levels. Probed: nine norms, the
+quadrant, the four goals and the use of each sector service.
 """
 
 from collections import Counter
@@ -14,7 +15,13 @@ import pytest
 from kompas.demo.synthetic import sector_seed
 from kompas.frameworks.normenkader import SHIPPED_FRAMEWORK
 from kompas.frameworks.services import framework_import
-from kompas.monitoring.aggregates import GOAL, GOALS, QUADRANT, release_compute
+from kompas.monitoring.aggregates import (
+    GOAL,
+    QUADRANT,
+    SERVICE,
+    YES_NO_FIGURES,
+    release_compute,
+)
 from kompas.monitoring.disclosure import Cell, Publication
 from kompas.monitoring.models import (
     Release,
@@ -29,7 +36,8 @@ pytestmark = pytest.mark.django_db
 
 # A spread of norms: governance, technical, privacy; early and late in the framework.
 PROBED = ("GO.01", "RM.02", "PB.02", "IP.01", "ID.02", "SM.04", "OP.02", "BC.03", "VW.01")
-COUNTED = (QUADRANT, *GOALS)  # distributions without a share at target
+# Distributions without a share at target: the quadrant, the goals, the use of each service.
+COUNTED = (QUADRANT, *(code for _subject, code in YES_NO_FIGURES))
 
 
 @pytest.fixture
@@ -76,12 +84,12 @@ def boards_of(round_):
         first[submission.pk] = next(
             release.number for release in releases if submission.submitted_at <= release.as_of
         )
-    for goal, condition in GOALS.items():
+    for (_subject, code), condition in YES_NO_FIGURES.items():
         having = set(
             Submission.objects.filter(round=round_).filter(condition).values_list("pk", flat=True)
         )
         for pk in cells:
-            values[pk][goal] = "yes" if pk in having else "no"
+            values[pk][code] = "yes" if pk in having else "no"
     codes = (*PROBED, *COUNTED)
     return [
         Board(
@@ -100,7 +108,7 @@ def stored_publications(round_):
     shown: dict[int, dict[str, set[Cell]]] = {}
     stored = {}
     for figure in RoundFigure.objects.filter(
-        release__round=round_, subject__in=("norm", QUADRANT, GOAL), suppressed=False
+        release__round=round_, subject__in=("norm", QUADRANT, GOAL, SERVICE), suppressed=False
     ).select_related("release"):
         code = figure.code
         if code in (*PROBED, *COUNTED):
@@ -151,7 +159,7 @@ def test_no_board_is_pinned_down_by_the_releases_of_a_round(seeded_round):
     unprotected = {
         number: Publication(cells=every, norms=dict.fromkeys(codes, every)) for number in (1, 2)
     }
-    control = ("GO.01", "OP.02", QUADRANT)
+    control = ("GO.01", "OP.02", QUADRANT, "school_cert")
     recovered = {
         code: attack(boards, unprotected, codes.index(code), code, shares=code in PROBED)
         for code in control
