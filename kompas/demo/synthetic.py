@@ -72,6 +72,8 @@ NOT_APPLICABLE_SHARE = 0.02
 OPEN_SHARE_BY_ROUND = (0.10, 0.05, 0.02)  # not yet assessed, then none from round 4 on
 REPOSITORY = SHIPPED_FRAMEWORK.parents[3]
 CONSENT_SHARES = {Audience.SUPPORT: 0.30, Audience.REGION: 0.20, Audience.INSPECTORATE: 0.10}
+# Boards with one personal-data breach in the year before submitting, and with two.
+ONE_BREACH, TWO_BREACHES = 0.12, 0.03
 # Per sector service: the share of boards using it in the first round, and its rise per round.
 SERVICE_UPTAKE = {
     SectorService.SCHOOL_CERT: (0.30, 0.08),
@@ -234,9 +236,16 @@ def sector_seed(*, boards: int, rounds: int, seed: int) -> SeedResult:
             )
             created.append(round_)
             taking_part = [p for p in profiles if p.joins < participation(index)]
+            breaches = random.Random(f"{seed}:breaches:{index}")  # noqa: S311
             for chunk in _batches(taking_part, CHUNK_BOARDS):
                 written = _submit(
-                    rng, round_, index=index, profiles=chunk, norms=norms, account=account
+                    rng,
+                    round_,
+                    index=index,
+                    profiles=chunk,
+                    norms=norms,
+                    account=account,
+                    breaches=breaches,
                 )
                 counts = [a + b for a, b in zip(counts, written, strict=True)]
     return SeedResult(
@@ -246,6 +255,12 @@ def sector_seed(*, boards: int, rounds: int, seed: int) -> SeedResult:
         scores=counts[1],
         consents=counts[2],
     )
+
+
+def _breaches(chance: float) -> int:
+    if chance < TWO_BREACHES:
+        return 2
+    return 1 if chance < TWO_BREACHES + ONE_BREACH else 0
 
 
 def _account() -> User:
@@ -295,6 +310,7 @@ def _submit(
     profiles: Sequence[Profile],
     norms: list[Norm],
     account: User,
+    breaches: random.Random,
 ) -> tuple[int, int, int]:
     """Snapshots of one round for some boards: evaluation stubs, submissions, cells, scores.
 
@@ -376,6 +392,7 @@ def _submit(
             policy_level=summary.policy_level,
             practice_level=summary.practice_level,
             quadrant=summary.quadrant,
+            breaches=_breaches(breaches.random()),
         )
         submissions.append(submission)
         domains += [(submission, code, mean) for code, mean in summary.domain_levels.items()]

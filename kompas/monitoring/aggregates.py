@@ -79,10 +79,14 @@ SERVICES = {
     )
     for service in SectorService.values
 }
+# The incident register's sector figure: boards with a personal-data breach in the year before
+# they submitted (kompas.monitoring.incident_counts).
+INCIDENT, BREACH = "incident", "breach"
 # Every figure that counts boards with and without something, under its attribute's name.
 YES_NO_FIGURES = {
     **{(GOAL, goal): condition for goal, condition in GOALS.items()},
     **{(SERVICE, service): condition for service, condition in SERVICES.items()},
+    (INCIDENT, BREACH): Q(breaches__gt=0),
 }
 PARTICIPATION = "turnout"
 YES_NO = ("yes", "no")

@@ -1,94 +1,83 @@
-"""Sector counts of personal-data breaches, disclosure-controlled (docs/incidents.md).
+"""Sector counts of personal-data breaches, as published in the rounds' releases.
 
-Per predefined cell of the sector (all boards, sector, size class, region), how many active
-boards had a breach in a year: the incident register's facts, published by monitoring's rules.
+Each submission counts the breaches its board became aware of in the year before it submitted
+(`Submission.breaches`); a release publishes, per predefined cell, how many of the submitting
+boards had one, through the same protection as every other figure (an attribute of its own in
+the audit, across the round's releases). This page reads those stored figures and nothing
+else: nothing is counted live, so reading it before and after a board registers a breach shows
+the same numbers (docs/incidents.md, docs/disclosure-control.md).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext as _
-
-from kompas.boards.models import Board
-from kompas.incidents.models import Incident, IncidentKind
-from kompas.incidents.selectors import in_year
-from kompas.monitoring.dashboard import cell_label as dashboard_cell_label
-from kompas.monitoring.disclosure import Attribute, Cell, Stratum, protect
-from kompas.monitoring.services import boards_by_cells
-
-BREACH = "breach"  # the one "norm" of these figures: did the board have a breach, yes or no
-CUT_ORDER = {"all": 0, "sector": 1, "size": 2, "region": 3}
+from kompas.monitoring.aggregates import BREACH, INCIDENT, PARTICIPATION
+from kompas.monitoring.dashboard import cell_sort_key
+from kompas.monitoring.disclosure import Cell
+from kompas.monitoring.models import MonitoringRound, Release, RoundFigure
 
 
 @dataclass(frozen=True)
 class CellCount:
-    """One predefined cell: how many boards, and how many had a breach; None when suppressed."""
+    """One predefined cell: boards that submitted, and those with a breach (None: suppressed)."""
 
     cell: Cell
     boards: int | None
     with_breach: int | None
+    counted: bool = True  # False: the release made no breach figure (older releases)
 
     @property
     def suppressed(self) -> bool:
-        return self.with_breach is None
+        return self.counted and self.with_breach is None
 
 
 @dataclass(frozen=True)
 class SectorCounts:
-    year: int
-    k: int
+    round: MonitoringRound
+    release: Release
     cells: list[CellCount] = field(default_factory=list)
 
+    @property
+    def k(self) -> int | None:
+        return self.release.parameters.get("k")
 
-def sector_incident_counts(*, year: int, k: int) -> SectorCounts:
-    """Per predefined cell, the active boards and those with a personal-data breach in `year`.
+    @property
+    def counted(self) -> bool:
+        return any(found.counted for found in self.cells)
 
-    Counted in one query that groups boards by the attributes that decide their cells (sectors,
-    size class, region) and whether they had a breach; a group per combination, never a row per
-    board. Published through `protect()`: a cell's count of boards with a breach shows only when
-    the cell holds at least `k` boards and no board's answer is left without an alternative.
+
+def released_rounds() -> list[MonitoringRound]:
+    """Rounds with a published release, newest first (one query)."""
+    return list(
+        MonitoringRound.objects.filter(published_release__isnull=False)
+        .select_related("published_release")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def sector_incident_counts(*, round_: MonitoringRound) -> SectorCounts:
+    """Per cell of the round's latest release, boards that submitted and those with a breach.
+
+    One query: the release's participation and breach figures. How many boards submitted per
+    cell is public (the turnout); whether they had a breach is shown where the release shows it.
     """
-    breached = Exists(
-        Incident.objects.filter(board=OuterRef("pk"), kind=IncidentKind.BREACH).filter(
-            in_year(year)
-        )
-    )
-    answers: dict[frozenset[Cell], dict[str, int]] = defaultdict(lambda: {"yes": 0, "no": 0})
-    with_breach: dict[Cell, int] = defaultdict(int)
-    totals: dict[Cell, int] = defaultdict(int)
-    for found, row in boards_by_cells(Board.objects.filter(is_active=True), breached=breached):
-        cells = frozenset(Cell(cut, value) for cut, value in found)
-        answers[cells]["yes" if row["breached"] else "no"] += row["boards"]
-        for cell in cells:
-            totals[cell] += row["boards"]
-            if row["breached"]:
-                with_breach[cell] += row["boards"]
-    strata = [
-        Stratum(cells=cells, boards=sum(counts.values()), counts=counts)
-        for cells, counts in sorted(answers.items(), key=lambda item: sorted(item[0]))
-    ]
-    publication = protect(
-        strata=strata,
-        cells=set(totals),
-        attributes={BREACH: Attribute(("yes", "no"), strata)},
-        k=k,
-    )
-    ordered = sorted(totals, key=lambda cell: (CUT_ORDER.get(cell.cut, 9), cell.value))
-    return SectorCounts(
-        year=year,
-        k=k,
-        cells=[
+    release = round_.published_release
+    if release is None:
+        raise ValueError("The round has no published release.")
+    found: dict[Cell, dict[str, RoundFigure]] = {}
+    for figure in RoundFigure.objects.filter(
+        release=release, subject__in=(PARTICIPATION, INCIDENT)
+    ):
+        found.setdefault(Cell(figure.cut, figure.value), {})[figure.subject] = figure
+    cells = []
+    for cell in sorted(found, key=cell_sort_key):
+        turnout, breach = found[cell].get(PARTICIPATION), found[cell].get(INCIDENT)
+        shown = breach is not None and not breach.suppressed
+        cells.append(
             CellCount(
                 cell=cell,
-                boards=totals[cell] if publication.shows(cell) else None,
-                with_breach=with_breach[cell] if publication.shows(cell, BREACH) else None,
+                boards=turnout.boards if turnout else None,
+                with_breach=(breach.counts or {}).get("yes", 0) if shown and breach else None,
+                counted=breach is not None and breach.code == BREACH,
             )
-            for cell in ordered
-        ],
-    )
-
-
-def cell_label(cell: Cell) -> str:
-    """How a cell is named on the page: as on the sector dashboard, but these count all boards."""
-    return str(_("All boards")) if cell.cut == "all" else str(dashboard_cell_label(cell))
+        )
+    return SectorCounts(round=round_, release=release, cells=cells)

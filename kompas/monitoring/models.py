@@ -152,6 +152,11 @@ class Submission(models.Model):
         _("practice level"), max_digits=3, decimal_places=2, null=True
     )
     quadrant = models.CharField(_("quadrant"), max_length=8, choices=Quadrant.choices, blank=True)
+    # Personal-data breaches the board became aware of in the year before it submitted (None:
+    # submitted before submissions counted them).
+    breaches = models.PositiveIntegerField(
+        _("personal-data breaches in the year before submitting"), null=True
+    )
 
     class Meta:
         ordering = ("round", "board__name")

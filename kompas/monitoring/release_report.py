@@ -21,7 +21,14 @@ from openpyxl import Workbook
 
 from kompas.core.spreadsheets import write_cell, write_header
 from kompas.frameworks.models import Domain, Norm, Part
-from kompas.monitoring.aggregates import GOAL, PARTICIPATION, QUADRANT, SERVICE
+from kompas.monitoring.aggregates import (
+    BREACH,
+    GOAL,
+    INCIDENT,
+    PARTICIPATION,
+    QUADRANT,
+    SERVICE,
+)
 from kompas.monitoring.charts import SpreadChart, SpreadInput, spread_chart
 from kompas.monitoring.dashboard import GOAL_LABELS, cell_label, cell_sort_key
 from kompas.monitoring.disclosure import ROUND, Cell
@@ -65,6 +72,7 @@ class CellReport:
     quadrant: RoundFigure | None
     goals: list[Line]
     services: list[Line]
+    breaches: Line  # boards with a personal-data breach in the year before submitting
     parts: list[Line]
     domains: list[Line]
     norms: list[Line]
@@ -180,6 +188,7 @@ def _cell_report(
         quadrant=found.get((QUADRANT, QUADRANT)),
         goals=_goal_lines(found),
         services=_service_lines(found),
+        breaches=Line(BREACH, _("With a personal-data breach"), found.get((INCIDENT, BREACH))),
         parts=[
             Line(part.code, part.name, found.get(("part", part.code)), part=True) for part in parts
         ],
@@ -355,7 +364,11 @@ def _cell_values(found: CellReport) -> Iterator[Value]:
             yield value(
                 Line(code, str(label), found.quadrant), QUADRANT, "boards", counts.get(code, 0)
             )
-    for subject, lines in ((GOAL, found.goals), (SERVICE, found.services)):
+    for subject, lines in (
+        (GOAL, found.goals),
+        (SERVICE, found.services),
+        (INCIDENT, [found.breaches]),
+    ):
         for line in lines:
             if line.figure is not None:
                 counts = line.figure.counts or {}
@@ -421,7 +434,8 @@ def release_xlsx(*, report: ReleaseReport) -> bytes:
             _("Taking part and goals"),
             [(_("Group"), 34), (_("Invited"), 10), (_("Submitted"), 11), (_("Took part"), 11)]
             + [(line.name, 16) for line in _goal_lines({})]
-            + [(line.name, 18) for line in _service_lines({})],
+            + [(line.name, 18) for line in _service_lines({})]
+            + [(_("With a personal-data breach"), 16)],
             (
                 [
                     found.label,
@@ -430,6 +444,7 @@ def release_xlsx(*, report: ReleaseReport) -> bytes:
                     found.participation.share_at_target if found.participation else None,
                     *(_share(line, suppressed) for line in found.goals),
                     *(_share(line, suppressed) for line in found.services),
+                    _share(found.breaches, suppressed),
                 ]
                 for found in report.cells
             ),
@@ -555,7 +570,7 @@ def _about(report: ReleaseReport) -> list[tuple[str, str]]:
 def protection_text(report: ReleaseReport) -> str:
     return _(
         "Figures cover groups of at least %(k)s boards that did not share their results by name. "
-        "A figure that could reveal a single board's level, target status, quadrant, plan status "
-        "or use of a service, alone or together with the earlier releases of this round, is "
-        "suppressed; the figures shown are exact, not rounded or perturbed."
+        "A figure that could reveal a single board's level, target status, quadrant, plan status, "
+        "use of a service or breaches, alone or together with the earlier releases of this round, "
+        "is suppressed; the figures shown are exact, not rounded or perturbed."
     ) % {"k": report.k}

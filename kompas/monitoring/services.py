@@ -31,6 +31,7 @@ from kompas.boards.access import BoardAccess, has_sector_role
 from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import Action, SectorRole
 from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.incidents.models import Incident, IncidentKind
 from kompas.monitoring.models import (
     Audience,
     Consent,
@@ -54,6 +55,8 @@ from kompas.plans.roadmap import projection
 from kompas.plans.selectors import plan_check
 
 SECTOR_CODES = ("PO", "VO", "SO", "VSO")
+# A submission counts the personal-data breaches of the year before it (the sector's counts).
+BREACH_WINDOW = datetime.timedelta(days=365)
 # Pupils at the upper bound of the small and medium classes.
 SMALL_UP_TO, MEDIUM_UP_TO = 1_000, 5_000
 
@@ -237,6 +240,7 @@ def submission_create(
         raise ValidationError(_("Choose whom to share with from the list."))
     check = plan_check(board=board)
     today = timezone.localdate()
+    now = timezone.now()
     cells = board_cells(board, sectors)
     scores = [
         SubmittedScore(
@@ -287,6 +291,12 @@ def submission_create(
             policy_level=summary.policy_level,
             practice_level=summary.practice_level,
             quadrant=summary.quadrant,
+            breaches=Incident.objects.filter(
+                board=board,
+                kind=IncidentKind.BREACH,
+                became_aware_at__gt=now - BREACH_WINDOW,
+                became_aware_at__lte=now,
+            ).count(),
         )
         SubmissionCell.objects.bulk_create(
             SubmissionCell(submission=submission, cut=cut, value=value) for cut, value in cells

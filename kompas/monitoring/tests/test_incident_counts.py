@@ -1,4 +1,4 @@
-"""Sector counts of boards with a breach: counted in the database, through disclosure control."""
+"""Sector counts of boards with a breach: counted at submission, published through releases."""
 
 import datetime
 
@@ -7,138 +7,155 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompas.boards.models import Board, BoardSector, SectorAssignment
-from kompas.boards.roles import SectorRole
 from kompas.incidents.models import Incident
-from kompas.monitoring.disclosure import Cell
+from kompas.monitoring.aggregates import release_now
+from kompas.monitoring.disclosure import ROUND, Cell
 from kompas.monitoring.incident_counts import sector_incident_counts
-from kompas.testing.people import UserFactory
+from kompas.monitoring.models import MonitoringRound, RoundFigure
+from kompas.monitoring.tests.sector_world import Sector
+from kompas.testing.clock import NOW, pinned
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english"), pinned]
 
-CET = datetime.timezone(datetime.timedelta(hours=1))
-IN_2026 = datetime.datetime(2026, 5, 4, 10, 0, tzinfo=CET)
-K = 10
+PAGE = reverse("monitoring:incident_counts")
 
 
 @pytest.fixture
-def reporter(db):
-    return UserFactory.create(email="melder@example.nl")
+def sector(settings):
+    settings.MONITORING_MIN_BOARDS = 3
+    return Sector()
 
 
-def boards(count, *, sector, breaches, reporter, pupils=400, region="", start=0, **incident):
-    """`count` boards of one sector, the first `breaches` of them with a breach in 2026."""
-    made = Board.objects.bulk_create(
-        Board(
-            name=f"Bestuur {sector} {n}",
-            bg_number=f"{50000 + start + n}",
-            pupil_count=pupils,
-            region=region,
-        )
-        for n in range(count)
+def breach(board, *, days_ago=30, kind="breach", number=1):
+    return Incident.objects.create(
+        board=board,
+        number=number,
+        kind=kind,
+        title="Datalek",
+        became_aware_at=NOW - datetime.timedelta(days=days_ago),
+        description="Wat er gebeurde.",
+        reported_by=sector_reporter(board),
     )
-    BoardSector.objects.bulk_create(BoardSector(board=board, sector=sector) for board in made)
-    Incident.objects.bulk_create(
-        Incident(
-            board=board,
-            number=1,
-            kind=incident.get("kind", "breach"),
-            title="Datalek",
-            became_aware_at=incident.get("aware", IN_2026),
-            description="Wat er gebeurde.",
-            reported_by=reporter,
-        )
-        for board in made[:breaches]
-    )
+
+
+def sector_reporter(board):
+    return board.memberships.first().user
+
+
+def boards(sector, count, *, breaches, sector_code="PO", region="UT"):
+    """`count` boards submit; the first `breaches` of them had a breach a month before."""
+    made = []
+    for n in range(count):
+        participant = sector.board(sector=sector_code, region=region)
+        if n < breaches:
+            breach(participant.board)
+        sector.submit(participant)
+        made.append(participant)
     return made
 
 
-def by_cell(counts):
-    return {row.cell: (row.boards, row.with_breach) for row in counts.cells}
+def main(html):
+    """The page's content, without what differs per response (the script nonce)."""
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
-def test_small_cells_are_suppressed_and_so_is_their_complement(reporter):
-    boards(25, sector="PO", breaches=5, reporter=reporter)
-    boards(3, sector="VO", breaches=1, reporter=reporter, start=100)
-
-    counts = sector_incident_counts(year=2026, k=K)
-
-    assert by_cell(counts) == {
-        Cell("all"): (28, 6),
-        Cell("sector", "PO"): (None, None),  # else all minus PO would give VO away
-        Cell("sector", "VO"): (None, None),  # 3 boards: fewer than k
-        Cell("size", "small"): (28, 6),
+def counts_by_cell(round_):
+    round_ = MonitoringRound.objects.select_related("published_release").get(pk=round_.pk)
+    return {
+        row.cell: (row.boards, row.with_breach)
+        for row in sector_incident_counts(round_=round_).cells
     }
-    assert [row.cell.cut for row in counts.cells] == ["all", "sector", "sector", "size"]
 
 
-def test_cells_big_enough_on_both_sides_are_published(reporter):
-    boards(14, sector="PO", breaches=3, reporter=reporter, region="UT")
-    boards(12, sector="VO", breaches=2, reporter=reporter, region="NH", pupils=2000, start=100)
+def test_a_submission_counts_the_breaches_of_the_year_before_it(sector):
+    participant = sector.board()
+    breach(participant.board, days_ago=10)
+    breach(participant.board, days_ago=364, number=2)
+    breach(participant.board, days_ago=366, number=3)  # more than a year ago
+    breach(participant.board, days_ago=20, kind="security", number=4)  # no personal data
+    breach(participant.board, days_ago=-2, number=5)  # registered with a date still to come
 
-    found = by_cell(sector_incident_counts(year=2026, k=K))
+    submission = sector.submit(participant)
 
-    assert found[Cell("all")] == (26, 5)
-    assert found[Cell("sector", "PO")] == (14, 3)
-    assert found[Cell("region", "NH")] == (12, 2)
-    assert found[Cell("size", "medium")] == (12, 2)
-
-
-def test_a_group_where_every_board_had_a_breach_is_not_published(reporter):
-    # Counting 12 of 12 would tell about each of them that it had a breach.
-    boards(12, sector="PO", breaches=12, reporter=reporter)
-
-    found = by_cell(sector_incident_counts(year=2026, k=K))
-
-    assert found[Cell("all")] == (12, None)
+    assert submission.breaches == 2
 
 
-def test_only_breaches_of_the_year_count_and_only_active_boards(reporter):
-    boards(11, sector="PO", breaches=2, reporter=reporter)
-    boards(3, sector="PO", breaches=3, reporter=reporter, start=100, kind="security")
-    boards(
-        3,
-        sector="PO",
-        breaches=3,
-        reporter=reporter,
-        start=200,
-        aware=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=CET),  # 2025 in the Netherlands
-    )
-    inactive = boards(2, sector="PO", breaches=2, reporter=reporter, start=300)
-    Board.objects.filter(pk__in=[board.pk for board in inactive]).update(is_active=False)
+def test_a_release_counts_boards_with_a_breach_per_group(sector):
+    boards(sector, 6, breaches=2)
+    boards(sector, 5, breaches=3, sector_code="VO", region="GR")
+    release_now(round_=sector.round)
 
-    found = by_cell(sector_incident_counts(year=2026, k=K))
+    found = counts_by_cell(sector.round)
 
-    assert found[Cell("all")] == (17, 2)
+    assert found[ROUND] == (11, 5)
+    assert found[Cell("sector", "PO")] == (6, 2)
+    assert found[Cell("region", "GR")] == (5, 3)
 
 
-def test_counting_takes_one_query_however_many_boards(reporter):
-    boards(12, sector="PO", breaches=3, reporter=reporter)
-    with CaptureQueriesContext(connection) as few:
-        sector_incident_counts(year=2026, k=K)
-    boards(60, sector="VO", breaches=9, reporter=reporter, start=100, region="GE")
-    boards(30, sector="SO", breaches=4, reporter=reporter, start=200, pupils=9000)
+def test_a_group_where_every_board_had_a_breach_is_not_published(sector):
+    boards(sector, 6, breaches=1)
+    boards(sector, 4, breaches=4, sector_code="VO", region="GR")
+    release_now(round_=sector.round)
 
-    with CaptureQueriesContext(connection) as many:
-        counts = sector_incident_counts(year=2026, k=K)
+    found = counts_by_cell(sector.round)
 
-    assert len(few) == len(many) == 1
-    assert by_cell(counts)[Cell("all")] == (102, 16)
+    # All four VO boards had a breach: the count would say so of each of them.
+    assert found[Cell("sector", "VO")] == (4, None)
+    # And the whole round would give it away by difference with PO: held back as well.
+    assert found[ROUND][1] is None or found[Cell("sector", "PO")][1] is None
 
 
-def test_the_analyst_sees_the_counts_with_suppressed_cells_labelled(client, reporter):
-    boards(25, sector="PO", breaches=5, reporter=reporter)
-    boards(3, sector="VO", breaches=1, reporter=reporter, start=100)
-    analyst = UserFactory.create(email="analist@example.nl")
-    SectorAssignment.objects.create(user=analyst, role=SectorRole.PROGRAMME_ANALYST)
-    client.force_login(analyst)
+def test_the_page_reads_the_release_and_not_the_register(client, sector):
+    made = boards(sector, 6, breaches=2)
+    release_now(round_=sector.round)
+    client.force_login(sector.analyst)
+    before = client.get(PAGE).text
 
-    response = client.get(reverse("monitoring:incident_counts"), {"year": "2026"})
+    # A breach registered after the release changes nothing on the page.
+    breach(made[-1].board, days_ago=1, number=7)
+    after = client.get(PAGE).text
 
-    assert response.status_code == 200
-    assert "Boards with a personal-data breach in 2026" in response.text
-    assert response.text.count('<span class="tag suppressed">suppressed</span>') == 4
-    assert "Bestuur" not in response.text
-    row = response.text.split("All boards</th>")[1].split("</tr>")[0]
-    assert '<td class="numeric">28</td>' in row
+    assert main(before) == main(after)
+    row = after.split("Whole round</th>")[1].split("</tr>")[0]
     assert '<td class="numeric">6</td>' in row
+    assert '<td class="numeric">2</td>' in row
+    assert "As published in release 1 of Meetronde 2026" in after
+
+
+def test_a_release_from_before_breaches_were_counted_says_so(client, sector):
+    boards(sector, 4, breaches=1)
+    release = release_now(round_=sector.round)
+    RoundFigure.objects.filter(release=release, subject="incident").delete()
+    client.force_login(sector.analyst)
+
+    page = client.get(PAGE).text
+
+    assert "This release was made before submissions counted breaches" in page
+
+
+def test_without_a_published_release_there_is_nothing_to_show(client, sector):
+    boards(sector, 4, breaches=1)
+    client.force_login(sector.analyst)
+
+    page = client.get(PAGE)
+
+    assert page.status_code == 200
+    assert "No round has a published release yet." in page.text
+
+
+def test_the_page_takes_the_same_queries_for_few_and_many_boards(client, sector):
+    boards(sector, 4, breaches=1)
+    release_now(round_=sector.round)
+    client.force_login(sector.analyst)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        return len(captured)
+
+    few = queries()
+    boards(sector, 8, breaches=3, sector_code="VO", region="NH")
+    sector.round.refresh_from_db()
+    release_now(round_=sector.round, final=True)
+
+    assert queries() == few

@@ -58,6 +58,10 @@ def url(release, kind):
     return reverse("monitoring:release_download", args=[release.round_id, release.number, kind])
 
 
+def pdf_reader(content):
+    return PdfReader(io.BytesIO(content))
+
+
 def csv_rows(content):
     return list(csv.DictReader(io.StringIO(content.decode())))
 
@@ -84,7 +88,7 @@ def test_the_csv_file_holds_exactly_the_stored_figures(client, sector):
             assert row["suppressed"] == "no"
             assert Decimal(row["value"]) == figure.share_at_target
             level = by_key[figure.cut, figure.value, "norm", figure.code, "level_3"]
-            assert int(level["value"]) == figure.counts.get("3", 0)
+            assert int(level["value"]) == (figure.counts or {}).get("3", 0)
             checked += 1
     assert checked >= 4
     # The one Groningen board is a group of one: nothing of it is shown.
@@ -115,7 +119,8 @@ def test_the_workbook_has_the_same_figures_and_says_what_is_suppressed(client, s
     stored = RoundFigure.objects.get(release=release, cut="all", subject="norm", code="GO.01")
     assert Decimal(str(whole["GO.01"][3])) == stored.share_at_target
     groningen = [row for row in norms if row[0] == "Regio: Groningen"]
-    assert groningen and all(row[3] == "afgeschermd" for row in groningen)
+    assert groningen
+    assert all(row[3] == "afgeschermd" for row in groningen)
 
 
 def test_the_pdf_is_a_tagged_dutch_report_with_the_protected_figures(client, sector):
@@ -126,7 +131,7 @@ def test_the_pdf_is_a_tagged_dutch_report_with_the_protected_figures(client, sec
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = pdf_reader(response.content)
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "Staat van de sector" in text
     assert "Meetronde 2026" in text
