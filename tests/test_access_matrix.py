@@ -347,7 +347,12 @@ def monitoring_world(board, members, sector, assessment):
         requested_by=sector[SectorRole.PROGRAMME_ANALYST],
         as_of=timezone.now(),
     )
-    return {"round_id": round_.pk, "consent_id": consent.pk, "service": "school_cert", "kind": "csv"}
+    return {
+        "round_id": round_.pk,
+        "consent_id": consent.pk,
+        "service": "school_cert",
+        "kind": "csv",
+    }
 
 
 # A URL whose converter needs another object of the world than the one of the same name.
