@@ -12,7 +12,18 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import IntegerField as IntegerType
 from django.utils import timezone
 
@@ -108,11 +119,101 @@ class FigureMaker(Protocol):
 def unknown_submissions(round_: MonitoringRound) -> QuerySet[Submission]:
     """Submissions never shared by name with anyone: what disclosure control must hide.
 
-    A withdrawn consent still counts as shared: what was seen by name cannot be unseen.
+    A withdrawn consent still counts as shared: what was seen by name cannot be unseen. So does
+    the same evaluation shared by name in another round: its values are the same.
     """
     return Submission.objects.filter(round=round_).exclude(
-        Exists(Consent.objects.filter(submission=OuterRef("pk")))
+        Exists(Consent.objects.filter(submission__assessment=OuterRef("assessment")))
     )
+
+
+class _Link:
+    """The round before, for boards that submit the same evaluation again (docs: "Limits").
+
+    A board that resubmits its evaluation has the same levels in both rounds, so the previous
+    round's published figures constrain them too. Its submissions are joined to the board's
+    submission of the previous round with the same evaluation (a LEFT JOIN, `prior`); each
+    stratum then also carries the previous round's facts that counted it, and the previous
+    round's other unknown boards join the audit as strata of their own.
+    """
+
+    def __init__(self, round_: MonitoringRound):
+        self.previous = (
+            MonitoringRound.objects.filter(
+                framework_version=round_.framework_version_id,
+                published_release__isnull=False,
+                opened_at__lt=round_.opened_at,
+            )
+            .order_by("-opened_at", "-pk")
+            .first()
+        )
+        self.releases = (
+            list(
+                Release.objects.filter(
+                    round=self.previous, status=ReleaseStatus.PUBLISHED
+                ).order_by("number")
+            )
+            if self.previous
+            else []
+        )
+        self.cells_of: dict[str, frozenset[Cell]] = {}
+        if self.releases:
+            found: dict[str, set[Cell]] = defaultdict(set)
+            for signature, cut, value in (
+                SubmissionCell.objects.filter(submission__round=self.previous)
+                .values_list("submission__signature", "cut", "value")
+                .distinct()
+            ):
+                found[signature].add(Cell(cut, value))
+            self.cells_of = {signature: frozenset(cells) for signature, cells in found.items()}
+
+    def join(self, path: str = "") -> dict[str, FilteredRelation]:
+        """The annotation that joins a row's submission to its prior one (none: no link)."""
+        board = f"{path}board__submissions"
+        return {
+            "prior": FilteredRelation(
+                board,
+                condition=Q(
+                    **{
+                        f"{board}__round": self.previous,
+                        f"{board}__assessment": F(f"{path}assessment"),
+                    }
+                ),
+            )
+        }
+
+    def batch(self, field: str = "prior__submitted_at") -> Case:
+        """The first release of the previous round that counted the prior submission; -1: none."""
+        return Case(
+            *[
+                When(**{f"{field}__lte": found.as_of}, then=Value(found.pk))
+                for found in self.releases
+            ],
+            default=Value(NO_LINK),
+            output_field=IntegerType(),
+        )
+
+    def facts(self, signature: str | None, batch: int) -> frozenset[Fact]:
+        if batch == NO_LINK or signature is None:
+            return frozenset()
+        numbers = [found.pk for found in self.releases]
+        after = numbers[numbers.index(batch) :] if batch in numbers else []
+        cells = self.cells_of.get(signature, frozenset())
+        return frozenset(Fact(release, cell) for release in after for cell in cells)
+
+    def shown(self, name: str) -> frozenset[Fact]:
+        return _shown_before(self.releases, name)
+
+    def others(self, current: QuerySet[Submission]) -> QuerySet[Submission]:
+        """The previous round's unknown submissions that no submission of `current` repeats."""
+        if self.previous is None:
+            return Submission.objects.none()
+        return unknown_submissions(self.previous).exclude(
+            Exists(current.filter(board=OuterRef("board"), assessment=OuterRef("assessment")))
+        )
+
+
+NO_LINK = -1
 
 
 def earlier_releases(release: Release) -> list[Release]:
@@ -190,19 +291,27 @@ def _inputs(
     frozen = {signature: frozenset(cells) for signature, cells in cells_of.items()}
     unknown = unknown_submissions(round_).filter(submitted_at__lte=release.as_of)
     builder = _Strata(frozen, earlier)
+    link = _Link(round_)
     boards: dict[tuple[str, int], dict[str, int]] = {}
-    quadrants: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
-    for signature, batch, quadrant, count in (
-        unknown.annotate(batch=_batch(earlier, "submitted_at"))
-        .values_list("signature", "batch", "quadrant")
-        .annotate(count=Count("id"))
-        .order_by()
+    # The quadrant and the norms come from the evaluation: a board that submits the same one
+    # again is linked to its previous submission (keys end in its signature and batch there).
+    quadrants: dict[tuple[str, int, str, int], dict[str, int]] = defaultdict(dict)
+    for signature, batch, prior, prior_batch, quadrant, count in _linked(
+        unknown.annotate(batch=_batch(earlier, "submitted_at")),
+        link,
+        "",
+        ("signature", "batch"),
+        ("quadrant",),
     ):
-        quadrants[signature, batch][quadrant] = count
+        quadrants[signature, batch, prior, prior_batch][quadrant] = count
         boards.setdefault((signature, batch), {"": 0})[""] += count
+    for signature, prior_batch, quadrant, count in _others(link, unknown, "", ("quadrant",)):
+        quadrants["", NO_LINK, signature, prior_batch][quadrant] = count
     attributes = {
         QUADRANT: Attribute(
-            QUADRANT_VALUES, builder.build(quadrants), _shown_before(earlier, QUADRANT)
+            QUADRANT_VALUES,
+            _linked_strata(quadrants, frozen, builder, link),
+            _shown_before(earlier, QUADRANT) | link.shown(QUADRANT),
         )
     }
     for (subject, code), condition in YES_NO_FIGURES.items():
@@ -220,39 +329,100 @@ def _inputs(
         name = f"{subject}:{code}"
         attributes[name] = Attribute(YES_NO, builder.build(found), _shown_before(earlier, name))
     # Per norm, boards with different targets are told apart: the adversary may know targets.
-    per_norm: dict[str, dict[tuple[str, int, int], dict[str, int]]] = defaultdict(
+    per_norm: dict[str, dict[tuple[str, int, str, int, int], dict[str, int]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for signature, batch, code, target, level, not_applicable, count in (
-        SubmittedScore.objects.filter(submission__in=unknown)
-        .annotate(batch=_batch(earlier, "submission__submitted_at"))
-        .values_list(
-            "submission__signature",
-            "batch",
-            "norm__code",
-            "target_level",
-            "level",
-            "not_applicable",
-        )
-        .annotate(count=Count("id"))
-        .order_by()
+    score_fields = ("norm__code", "target_level", "level", "not_applicable")
+    for signature, batch, prior, prior_batch, code, target, level, na, count in _linked(
+        SubmittedScore.objects.filter(submission__in=unknown).annotate(
+            batch=_batch(earlier, "submission__submitted_at")
+        ),
+        link,
+        "submission__",
+        ("submission__signature", "batch"),
+        score_fields,
     ):
-        shown_value = value_of(level=level, not_applicable=not_applicable)
-        per_norm[code][signature, batch, target][shown_value] = count
+        shown_value = value_of(level=level, not_applicable=na)
+        per_norm[code][signature, batch, prior, prior_batch, target][shown_value] = count
+    for signature, prior_batch, code, target, level, na, count in _others(
+        link, unknown, "submission__", score_fields
+    ):
+        shown_value = value_of(level=level, not_applicable=na)
+        per_norm[code]["", NO_LINK, signature, prior_batch, target][shown_value] = count
     for norm in norms:
         strata = [
             Stratum(
                 cells=frozen.get(signature, frozenset()),
                 boards=sum(counts.values()),
-                facts=builder.facts(signature, batch),
+                facts=builder.facts(signature, batch) | link.facts(prior, prior_batch),
                 counts=counts,
                 marked=frozenset(str(level) for level in range(target, 6)),
             )
-            for (signature, batch, target), counts in sorted(per_norm[norm.code].items())
+            for (signature, batch, prior, prior_batch, target), counts in sorted(
+                per_norm[norm.code].items()
+            )
         ]
-        attributes[norm.code] = Attribute(LEVEL_VALUES, strata, _shown_before(earlier, norm.code))
+        attributes[norm.code] = Attribute(
+            LEVEL_VALUES,
+            strata,
+            _shown_before(earlier, norm.code) | link.shown(norm.code),
+        )
     counted_strata = builder.build(boards)
     return counted_strata, set().union(*frozen.values()) if frozen else set(), attributes
+
+
+def _linked(
+    rows: QuerySet, link: _Link, path: str, keys: tuple[str, ...], fields: tuple[str, ...]
+) -> Iterable[tuple]:
+    """Grouped counts by `keys`, the prior submission's signature and batch, and `fields`.
+
+    Without a previous round to link to, the prior signature is "" and its batch NO_LINK.
+    """
+    if not link.releases:
+        for row in rows.values_list(*keys, *fields).annotate(count=Count("id")).order_by():
+            yield (*row[: len(keys)], "", NO_LINK, *row[len(keys) :])
+        return
+    for row in (
+        rows.annotate(**link.join(path), prior_batch=link.batch())
+        .values_list(*keys, "prior__signature", "prior_batch", *fields)
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        prior = row[len(keys)]
+        yield (*row[: len(keys)], prior or "", *row[len(keys) + 1 :])
+
+
+def _others(
+    link: _Link, current: QuerySet[Submission], path: str, fields: tuple[str, ...]
+) -> Iterable[tuple]:
+    """The previous round's other unknown boards, grouped by signature, batch and `fields`."""
+    if not link.releases:
+        return
+    others = link.others(current)
+    rows = others if not path else SubmittedScore.objects.filter(submission__in=others)
+    yield from (
+        rows.annotate(prior_batch=link.batch(f"{path}submitted_at"))
+        .values_list(f"{path}signature", "prior_batch", *fields)
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+def _linked_strata(
+    found: dict[tuple[str, int, str, int], dict[str, int]],
+    cells_of: dict[str, frozenset[Cell]],
+    builder: "_Strata",
+    link: _Link,
+) -> list[Stratum]:
+    return [
+        Stratum(
+            cells=cells_of.get(signature, frozenset()),
+            boards=sum(counts.values()),
+            facts=builder.facts(signature, batch) | link.facts(prior, prior_batch),
+            counts=counts,
+        )
+        for (signature, batch, prior, prior_batch), counts in sorted(found.items())
+    ]
 
 
 def quantile[N: (int, Decimal)](counts: dict[N, int], fraction: Decimal) -> Decimal | None:

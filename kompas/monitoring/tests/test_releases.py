@@ -1,23 +1,34 @@
 """Releases: the analyst makes them, the worker computes them, pages show them and nothing live."""
 
+import datetime
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kompas.audit.models import AuditEvent
+from kompas.boards.access import access_board
+from kompas.boards.roles import Action
+from kompas.monitoring import aggregates
 from kompas.monitoring.aggregates import (
     GOAL,
     GOALS,
     PARTICIPATION,
     QUADRANT,
     release_compute,
+    release_now,
     submissions_digest,
 )
 from kompas.monitoring.models import MonitoringRound, Release, RoundFigure, Submission
-from kompas.monitoring.services import release_request, round_close
+from kompas.monitoring.services import (
+    release_request,
+    round_close,
+    round_open,
+    submission_create,
+)
 from kompas.monitoring.tasks import compute_release
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +190,96 @@ def test_every_figure_subject_fits_its_column():
     assert all(len(subject) <= width for subject in ("norm", "domain", "part", QUADRANT, GOAL))
     assert len(PARTICIPATION) <= width
     assert all(len(goal) <= code_width for goal in GOALS)
+
+
+# Across rounds: a board that submits the same evaluation again --------------------------------
+
+
+def resubmit(participant, round_):
+    return submission_create(
+        access=access_board(
+            user=participant.executive, board_id=participant.board.pk, action=Action.VIEW
+        ),
+        actor=participant.executive,
+        round_=round_,
+        assessment=participant.assessment,
+        share_with=set(),
+    )
+
+
+def next_round(sector):
+    """A second round of the same framework, opened after the first."""
+    MonitoringRound.objects.filter(pk=sector.round.pk).update(
+        opened_at=timezone.now() - datetime.timedelta(days=365)
+    )
+    return round_open(
+        actor=sector.analyst,
+        name="Meetronde 2027",
+        framework_version=sector.version,
+        period="2027",
+        sectors=["PO", "VO"],
+    )
+
+
+def whole(release, code):
+    return RoundFigure.objects.get(release=release, cut="all", value="", subject="norm", code=code)
+
+
+def joiner_exposed(sector):
+    """Five boards submit; the next round they resubmit as they were and one board joins.
+
+    Returns the norms whose figures in both rounds give the joiner's level by difference.
+    """
+    spread = ((1, 2, 3, 4), (2, 2, 3, 5), (3, 2, 4, 5), (3, 3, 1, 4), (2, 3, 2, 3))
+    boards = [sector.board(levels=levels) for levels in spread]
+    for participant in boards:
+        sector.submit(participant)
+    first = release_now(round_=sector.round, final=True)
+    later = next_round(sector)
+    for participant in boards:
+        resubmit(participant, later)
+    joiner = sector.board(levels=(4, 4, 2, 2))
+    submission_create(
+        access=access_board(user=joiner.executive, board_id=joiner.board.pk, action=Action.VIEW),
+        actor=joiner.executive,
+        round_=later,
+        assessment=joiner.assessment,
+        share_with=set(),
+    )
+    second = release_now(round_=later, final=True)
+    exposed = []
+    for code in ("GO.01", "GO.02", "BC.03", "BV.01"):
+        before, after = whole(first, code), whole(second, code)
+        if before.suppressed or after.suppressed:
+            continue
+        difference = {
+            value: after.counts.get(value, 0) - before.counts.get(value, 0)
+            for value in after.counts
+        }
+        if sum(difference.values()) == 1 and all(count >= 0 for count in difference.values()):
+            exposed.append(code)
+    return exposed
+
+
+def test_a_board_joining_beside_resubmitted_evaluations_is_not_given_away(sector):
+    assert joiner_exposed(sector) == []
+
+
+def test_without_the_link_the_same_rounds_give_the_joiner_away(sector, monkeypatch):
+    # The control: the audit blind to the previous round publishes what differencing exposes.
+    monkeypatch.setattr(aggregates._Link, "__init__", _no_previous_round)
+    assert joiner_exposed(sector) != []
+
+
+def _no_previous_round(self, round_):
+    self.previous, self.releases, self.cells_of = None, [], {}
+
+
+def test_an_evaluation_shared_by_name_once_counts_as_known_when_submitted_again(sector):
+    participant = sector.board()
+    sector.submit(participant, share_with={"inspectorate"})
+    later = next_round(sector)
+
+    again = resubmit(participant, later)
+
+    assert not aggregates.unknown_submissions(later).filter(pk=again.pk).exists()
