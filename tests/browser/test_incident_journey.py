@@ -120,8 +120,9 @@ def test_the_programme_analysts_sector_counts_are_accessible(
     in_english(analyst)
     analyst.goto(f"{live_server.url}/monitoring/incidents/")
 
-    expect(analyst.get_by_role("heading", level=1)).to_contain_text(
-        "Boards with a personal-data breach in"
+    expect(analyst.get_by_role("heading", level=1)).to_have_text(
+        "Boards with a personal-data breach"
     )
-    expect(analyst.get_by_role("table")).to_be_visible()
+    # As published in the latest release of the demo's rounds, never counted live.
+    expect(analyst.get_by_role("table")).to_contain_text("Synthetische meetronde 2026")
     assert_accessible(analyst)
