@@ -137,7 +137,7 @@ class _Link:
     round's other unknown boards join the audit as strata of their own.
     """
 
-    def __init__(self, round_: MonitoringRound):
+    def __init__(self, round_: MonitoringRound, unknown: QuerySet[Submission]):
         self.previous = (
             MonitoringRound.objects.filter(
                 framework_version=round_.framework_version_id,
@@ -147,13 +147,26 @@ class _Link:
             .order_by("-opened_at", "-pk")
             .first()
         )
+        # No board submitted its evaluation again: the previous round adds nothing to the audit
+        # (its boards share no variable with this round's), so it is left out.
+        repeated = self.previous is not None and (
+            unknown.filter(
+                Exists(
+                    Submission.objects.filter(
+                        round=self.previous,
+                        board=OuterRef("board"),
+                        assessment=OuterRef("assessment"),
+                    )
+                )
+            ).exists()
+        )
         self.releases = (
             list(
                 Release.objects.filter(
                     round=self.previous, status=ReleaseStatus.PUBLISHED
                 ).order_by("number")
             )
-            if self.previous
+            if repeated
             else []
         )
         self.cells_of: dict[str, frozenset[Cell]] = {}
@@ -243,12 +256,16 @@ class _Strata:
             found.pk: [later.pk for later in earlier[position:]]
             for position, found in enumerate(earlier)
         }
+        self.made: dict[tuple[str, int], frozenset[Fact]] = {}
 
     def facts(self, signature: str, batch: int) -> frozenset[Fact]:
-        cells = self.cells_of.get(signature, frozenset())
-        return frozenset(
-            Fact(release, cell) for release in self.after.get(batch, []) for cell in cells
-        )
+        key = signature, batch
+        if key not in self.made:
+            cells = self.cells_of.get(signature, frozenset())
+            self.made[key] = frozenset(
+                Fact(release, cell) for release in self.after.get(batch, []) for cell in cells
+            )
+        return self.made[key]
 
     def build(self, found: dict[tuple[str, int], dict[str, int]]) -> list[Stratum]:
         return [
@@ -291,7 +308,7 @@ def _inputs(
     frozen = {signature: frozenset(cells) for signature, cells in cells_of.items()}
     unknown = unknown_submissions(round_).filter(submitted_at__lte=release.as_of)
     builder = _Strata(frozen, earlier)
-    link = _Link(round_)
+    link = _Link(round_, unknown)
     boards: dict[tuple[str, int], dict[str, int]] = {}
     # The quadrant and the norms come from the evaluation: a board that submits the same one
     # again is linked to its previous submission (keys end in its signature and batch there).

@@ -292,10 +292,14 @@ def pinned(attribute: Attribute, shown: Iterable[Fact]) -> list[Exposure]:
             elif terms and reached == 0:
                 candidates.append((Exposure(position, "none at target"), terms))
     any_marked = any(stratum.marked is not None for stratum in strata)
+    # Facts that count the same strata give the same rows (a cell in two releases with no board
+    # joined in between): one copy is enough, the others are redundant equalities.
+    counted: set[tuple[int, ...]] = set()
     for fact in facts:
         inside = members.get(fact, [])
-        if not inside:
+        if not inside or tuple(inside) in counted:
             continue
+        counted.add(tuple(inside))
         for value in values:
             rows.append([(var(position, value), 1.0) for position in inside])
         if any_marked:

@@ -271,7 +271,7 @@ def test_without_the_link_the_same_rounds_give_the_joiner_away(sector, monkeypat
     assert joiner_exposed(sector) != []
 
 
-def _no_previous_round(self, round_):
+def _no_previous_round(self, round_, unknown):
     self.previous, self.releases, self.cells_of = None, [], {}
 
 
