@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kompas.accounts.models import User
-from kompas.assessments.models import NormScore, SelfAssessment
+from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
 from kompas.frameworks.models import Domain, LevelCriterion, MaturityLevel
 
@@ -305,3 +305,22 @@ def compare(*, earlier: SelfAssessment, later: SelfAssessment) -> Comparison:
             )
         )
     return Comparison(norms=norms, domains=domains)
+
+
+def open_version(*, assessment: SelfAssessment) -> SelfAssessment | None:
+    """For an approved evaluation, the version of its period still open (draft or submitted).
+
+    There is at most one (`assessment_reopen` sees to it); None for a draft or submitted one.
+    """
+    if assessment.status != AssessmentStatus.APPROVED:
+        return None
+    return (
+        SelfAssessment.objects.filter(
+            board=assessment.board_id,
+            framework_version=assessment.framework_version_id,
+            period=assessment.period,
+        )
+        .exclude(status=AssessmentStatus.APPROVED)
+        .order_by("-version")
+        .first()
+    )

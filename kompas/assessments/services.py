@@ -19,7 +19,7 @@ from kompas.assessments.models import (
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
-from kompas.boards.models import Membership
+from kompas.boards.models import Board, Membership
 from kompas.boards.roles import Action
 from kompas.frameworks.models import FrameworkVersion, Norm
 
@@ -323,18 +323,27 @@ def assessment_reopen(
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for reopening.")})
     with transaction.atomic():
+        # One reopening of the board's evaluations at a time: two at once (a double click, two
+        # people) would otherwise both find no open version and both make one.
+        Board.objects.select_for_update().only("pk").get(pk=access.board.pk)
         assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.status != AssessmentStatus.APPROVED:
             raise FrozenError(_("Only an approved evaluation is reopened; a draft can be edited."))
-        latest = (
-            SelfAssessment.objects.filter(
-                board=assessment.board,
-                framework_version=assessment.framework_version,
-                period=assessment.period,
-            )
-            .order_by("-version")
-            .first()
+        versions = SelfAssessment.objects.filter(
+            board=assessment.board,
+            framework_version=assessment.framework_version,
+            period=assessment.period,
         )
+        still_open = versions.exclude(status=AssessmentStatus.APPROVED).order_by("-version").first()
+        if still_open is not None:
+            raise ValidationError(
+                _(
+                    "Version %(version)d of this evaluation is still open: continue there, or "
+                    "have it approved before reopening again."
+                )
+                % {"version": still_open.version}
+            )
+        latest = versions.order_by("-version").first()
         reopened = SelfAssessment.objects.create(
             board=assessment.board,
             framework_version=assessment.framework_version,

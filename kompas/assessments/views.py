@@ -85,6 +85,7 @@ def overview(
             "groups": groups,
             "only": only,
             "can_edit": access.may(Action.EDIT),
+            "open_version": selectors.open_version(assessment=assessment),
             # One reverse() instead of one per norm; codes are URL-safe by the file format.
             "norm_url_prefix": reverse(
                 "assessments:norm", args=[access.board.pk, assessment.pk, "-"]
