@@ -7,14 +7,18 @@ dashboard and the exports agree on which gaps are open.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from kompas.assessments.models import NormScore, SelfAssessment
+from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.assessments.selectors import scores_of
 from kompas.boards.access import BoardAccess
-from kompas.boards.models import Board
+from kompas.boards.models import Board, Membership
+from kompas.boards.roles import Action, BoardRole, may
 from kompas.frameworks.models import ExampleMeasure
 from kompas.plans.models import (
     Measure,
@@ -65,9 +69,40 @@ def priority_score(*, gap: int, threat_weight: int) -> int:
     return gap * (1 + threat_weight)
 
 
+class NotCounted(StrEnum):
+    """Why a measure linked to a gap does not cover it (docs/plan.md, "The plan check")."""
+
+    NO_OWNER = "no_owner"
+    OWNER_CANNOT_EDIT = "owner_cannot_edit"
+    DUE_AFTER_DEADLINE = "due_after_deadline"
+    BELOW_TARGET = "below_target"
+    DONE_STILL_BELOW = "done_still_below"
+
+    @property
+    def text(self) -> str:
+        return str(NOT_COUNTED_TEXT[self])
+
+
+NOT_COUNTED_TEXT = {
+    NotCounted.NO_OWNER: gettext_lazy("no owner: give it one who may edit the plan"),
+    NotCounted.OWNER_CANNOT_EDIT: gettext_lazy(
+        "its owner is no longer an active member who may edit the plan: give it another"
+    ),
+    NotCounted.DUE_AFTER_DEADLINE: gettext_lazy("due after the plan's deadline"),
+    NotCounted.BELOW_TARGET: gettext_lazy("it aims below the norm's target level"),
+    NotCounted.DONE_STILL_BELOW: gettext_lazy(
+        "measure done, norm still below target: re-assess or add a measure"
+    ),
+}
+
+
 @dataclass
 class Gap:
-    """An applicable norm below its target, and what covers it (if anything)."""
+    """An applicable norm below its target, and what covers it (if anything).
+
+    `measures` cover it; `not_counted` are the other measures linked to it, with why each does
+    not count (a dropped measure is neither).
+    """
 
     score: NormScore
     size: int
@@ -76,6 +111,12 @@ class Gap:
     measures: list[Measure] = field(default_factory=list)
     acceptance: RiskAcceptance | None = None
     suggestions: list[ExampleMeasure] = field(default_factory=list)
+    not_counted: list[tuple[Measure, NotCounted]] = field(default_factory=list)
+
+    @property
+    def done_still_below(self) -> bool:
+        """A done measure was meant to close this gap, and an approval since says it did not."""
+        return any(why == NotCounted.DONE_STILL_BELOW for _measure, why in self.not_counted)
 
     @property
     def code(self) -> str:
@@ -121,29 +162,74 @@ class PlanCheck:
 def plan_check(*, board: Board) -> PlanCheck:
     """Every applicable norm below target, with the measures or the risk acceptance covering it.
 
-    A measure covers a gap when it is not dropped, is due on or before the plan's deadline and
-    brings the norm to at least its target level. Seven queries, whatever the number of norms
-    or measures.
+    A measure covers a gap when it has an owner who is an active member of the board and may
+    edit the plan, is not dropped, is due on or before the plan's deadline and brings the norm
+    to at least its target level. A measure marked done stops covering a norm once an
+    evaluation approved after its completion still has that norm below target. Nine queries,
+    whatever the number of norms or measures.
     """
     plan = plan_of(board=board)
     assessment = current_assessment(board=board)
     if assessment is None:
         return PlanCheck(assessment=None, deadline=plan.deadline, gaps=[])
     weights = threat_weights()
-    covering: dict[int, list[Measure]] = defaultdict(list)
-    links = (
-        MeasureNorm.objects.filter(measure__board=board, measure__due_date__lte=plan.deadline)
+    today = timezone.localdate()
+    editors = set(
+        Membership.objects.filter(
+            board=board,
+            is_active=True,
+            role__in=[role for role in BoardRole if may(role, Action.EDIT)],
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("user_id", flat=True)
+    )
+    # The norms still below target in the latest approved evaluation, with when it was
+    # approved (one query: nothing below target, nothing to go stale).
+    latest_approved = (
+        SelfAssessment.objects.filter(board=board, status=AssessmentStatus.APPROVED)
+        .order_by("-approved_at", "-pk")
+        .values("pk")[:1]
+    )
+    below_when_approved: set[int] = set()
+    approved_on: datetime.date | None = None
+    for norm_id, approved_at in (
+        NormScore.objects.filter(assessment=Subquery(latest_approved), not_applicable=False)
+        .filter(Q(level__isnull=True) | Q(level__lt=F("target_level")))
+        .values_list("norm_id", "assessment__approved_at")
+    ):
+        below_when_approved.add(norm_id)
+        approved_on = timezone.localdate(approved_at) if approved_at else None
+    linked: dict[int, list[tuple[Measure, int]]] = defaultdict(list)
+    for link in (
+        MeasureNorm.objects.filter(measure__board=board)
         .exclude(measure__status=MeasureStatus.DROPPED)
         .select_related("measure__owner")
-    )
-    levels: dict[tuple[int, int], int] = {}
-    for link in links:
-        covering[link.norm_id].append(link.measure)
-        levels[link.measure_id, link.norm_id] = link.target_level
+    ):
+        linked[link.norm_id].append((link.measure, link.target_level))
     acceptances = {
         acceptance.norm_id: acceptance
         for acceptance in RiskAcceptance.objects.filter(board=board, withdrawn_at__isnull=True)
     }
+
+    def why_not(measure: Measure, target_level: int, score: NormScore) -> NotCounted | None:
+        if measure.owner_id is None:
+            return NotCounted.NO_OWNER
+        if measure.owner_id not in editors:
+            return NotCounted.OWNER_CANNOT_EDIT
+        if measure.due_date > plan.deadline:
+            return NotCounted.DUE_AFTER_DEADLINE
+        if target_level < score.target_level:
+            return NotCounted.BELOW_TARGET
+        if (
+            measure.status == MeasureStatus.DONE
+            and approved_on is not None
+            and measure.completed_at is not None
+            and approved_on > measure.completed_at
+            and score.norm_id in below_when_approved
+        ):
+            return NotCounted.DONE_STILL_BELOW
+        return None
+
     gaps = []
     for score in scores_of(assessment=assessment):
         if score.not_applicable and score.is_assessed:
@@ -153,21 +239,20 @@ def plan_check(*, board: Board) -> PlanCheck:
             continue
         size = score.target_level - current
         weight = weights.get(score.norm.code, 0)
-        measures = [
-            measure
-            for measure in covering.get(score.norm_id, [])
-            if levels[measure.pk, score.norm_id] >= score.target_level
-        ]
-        gaps.append(
-            Gap(
-                score=score,
-                size=size,
-                threat_weight=weight,
-                priority=priority_score(gap=size, threat_weight=weight),
-                measures=measures,
-                acceptance=acceptances.get(score.norm_id),
-            )
+        gap = Gap(
+            score=score,
+            size=size,
+            threat_weight=weight,
+            priority=priority_score(gap=size, threat_weight=weight),
+            acceptance=acceptances.get(score.norm_id),
         )
+        for measure, target_level in linked.get(score.norm_id, []):
+            reason = why_not(measure, target_level, score)
+            if reason is None:
+                gap.measures.append(measure)
+            else:
+                gap.not_counted.append((measure, reason))
+        gaps.append(gap)
     gaps.sort(key=lambda gap: (-gap.priority, gap.score.norm.position))
     return PlanCheck(assessment=assessment, deadline=plan.deadline, gaps=gaps)
 

@@ -37,6 +37,7 @@ def open_versions(world):
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_reopening_twice_leaves_one_open_version_and_says_where_it_is():
     world = World()
     first = approved(world)

@@ -53,6 +53,8 @@ def add_measure(
     measure = Measure.objects.create(
         board=world.board,
         title=f"Maatregel {Measure.objects.count() + 1}",
+        # An owner who may edit the plan: without one a measure covers nothing.
+        owner=world.people[BoardRole.COORDINATOR],
         due_date=due,
         status=status,
         completed_at=completed_at,
