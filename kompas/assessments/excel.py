@@ -94,6 +94,7 @@ def _criteria(assessment: SelfAssessment) -> dict[tuple[int, int], str]:
 # What the importer reads, by header; the other columns are there for the reader.
 IMPORTED = ("code", "level", "target", "not_applicable", "reason", "explanation")
 HEADERS = {header.casefold(): key for key, header, _width in COLUMNS}
+HEADER_OF = {key: header for key, header, _width in COLUMNS}
 YES = {"ja", "j", "yes", "y", "true", "1", "x"}
 NO = {"nee", "n", "no", "false", "0", ""}
 MAX_ROWS = 1000
@@ -161,6 +162,20 @@ def read_workbook(*, data: bytes, assessment: SelfAssessment) -> ImportPreview:
             continue
         rows_read += 1
         code = _as_text(values["code"]).strip()
+        formulas = [HEADER_OF[key] for key, value in values.items() if isinstance(value, Formula)]
+        if formulas:
+            problems.append(
+                RowProblem(
+                    number,
+                    "" if isinstance(values["code"], Formula) else code,
+                    _(
+                        "The row has a formula in %(columns)s; formulas are not read. Type the "
+                        "value itself."
+                    )
+                    % {"columns": ", ".join(f"“{name}”" for name in formulas)},
+                )
+            )
+            continue
         problem = _row_problem(code, scores, seen, number)
         if problem:
             problems.append(RowProblem(number, code, problem))
@@ -177,21 +192,65 @@ def read_workbook(*, data: bytes, assessment: SelfAssessment) -> ImportPreview:
     return ImportPreview(changes=changes, problems=problems, rows_read=rows_read)
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A cell that holds a formula: its text, never its value (which may not even be cached)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _rows(data: bytes) -> Any:
-    """The first sheet's rows as value tuples, after the file passed every check."""
+    """The first sheet's rows as value tuples, after the file passed every check.
+
+    Formulas come back as `Formula`, not as a value: a workbook saved by a program that does not
+    cache results has none, and a level read as empty would clear the stored one.
+    """
     check_size(len(data))
     if not zipfile.is_zipfile(BytesIO(data)):
         raise WorkbookRefused(_("This is not an Excel workbook (.xlsx)."))
     _check_unpacked_size(data)
+    _check_no_macros(data)
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(BytesIO(data), read_only=True, data_only=False)
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         # Reading cells parses XML lazily, so the rows are read here, inside the guard.
         return iter(
-            list(sheet.iter_rows(max_col=len(COLUMNS) + 10, max_row=MAX_ROWS + 2, values_only=True))
+            [
+                tuple(
+                    Formula(str(cell.value)) if cell.data_type == "f" else cell.value
+                    for cell in row
+                )
+                for row in sheet.iter_rows(max_col=len(COLUMNS) + 10, max_row=MAX_ROWS + 2)
+            ]
         )
     except (zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError, ParseError, OSError):
         raise WorkbookRefused(_("The file could not be read as an Excel workbook.")) from None
+
+
+MACRO_CONTENT_TYPE = b"application/vnd.ms-excel.sheet.macroEnabled"
+
+
+def _check_no_macros(data: bytes) -> None:
+    """Refuse a macro-enabled workbook (.xlsm), as evidence uploads do: it can run code."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        names = archive.namelist()
+        declared = (
+            archive.read("[Content_Types].xml")[: 1 << 20]
+            if "[Content_Types].xml" in names
+            else b""
+        )
+    if any(name.lower().endswith("vbaproject.bin") for name in names) or (
+        MACRO_CONTENT_TYPE.lower() in declared.lower()
+    ):
+        raise WorkbookRefused(
+            _(
+                "This workbook contains macros (.xlsm), which can run code; it is refused. Save "
+                "it as an ordinary Excel workbook (.xlsx) and import that."
+            )
+        )
 
 
 def check_size(size: int) -> None:

@@ -321,3 +321,78 @@ def test_openpyxl_parses_workbooks_with_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML is True
+
+
+def test_a_formula_is_a_problem_of_its_row_and_never_clears_a_level(client, world):
+    NormScore.objects.filter(assessment=world.assessment, norm__code="GO.01").update(level=2)
+    before = snapshot(world)
+    book = exported(client, world)
+    sheet = book["Zelfevaluatie"]
+    # openpyxl stores "=..." as a formula without a cached result, as some programs do.
+    sheet.cell(row_of(sheet, "GO.01"), LEVEL).value = "=1+2"
+    sheet.cell(row_of(sheet, "BC.03"), EXPLANATION).value = '=HYPERLINK("http://x")'
+    sheet.cell(row_of(sheet, "GO.02"), LEVEL).value = 3
+
+    response = upload(client, world, as_upload(book))
+
+    assert response.status_code == 400
+    problems = {(p.row, p.code): p.message for p in response.context["preview"].problems}
+    assert problems == {
+        (row_of(sheet, "GO.01"), "GO.01"): (
+            "De rij heeft een formule in “Huidig niveau (1-5)”; formules worden niet gelezen. "
+            "Typ de waarde zelf in."
+        ),
+        (row_of(sheet, "BC.03"), "BC.03"): (
+            "De rij heeft een formule in “Toelichting”; formules worden niet gelezen. "
+            "Typ de waarde zelf in."
+        ),
+    }
+    assert 'name="plan"' not in response.content.decode()
+    assert snapshot(world) == before
+
+
+def test_text_that_starts_with_an_equals_sign_is_text_not_a_formula(client, world):
+    book = exported(client, world)
+    sheet = book["Zelfevaluatie"]
+    cell = sheet.cell(row_of(sheet, "GO.01"), EXPLANATION)
+    cell.value = "=kosten volgen in het budget"
+    cell.data_type = "s"
+
+    response = upload(client, world, as_upload(book))
+
+    assert response.status_code == 200
+    (change,) = response.context["preview"].changes
+    assert change.planned.change.explanation == "=kosten volgen in het budget"
+
+
+MACROS = (
+    "Deze werkmap bevat macro's (.xlsm), die code kunnen uitvoeren; hij wordt geweigerd. Sla "
+    "hem op als gewone Excel-werkmap (.xlsx) en importeer die."
+)
+
+
+def macro_content_types(content):
+    types = zipfile.ZipFile(BytesIO(content)).read("[Content_Types].xml")
+    return types.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+
+
+@pytest.mark.parametrize(
+    "make_file",
+    [
+        lambda content: with_member(content, "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"),
+        lambda content: with_member(content, "[Content_Types].xml", macro_content_types(content)),
+    ],
+    ids=["vba-project", "macro-enabled-content-type"],
+)
+def test_a_macro_enabled_workbook_is_refused_as_a_file(client, world, make_file):
+    before = snapshot(world)
+    content = as_upload(exported(client, world))
+
+    response = upload(client, world, make_file(content), name="zelfevaluatie.xlsm")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["workbook"] == [MACROS]
+    assert snapshot(world) == before
