@@ -4,6 +4,7 @@ person in every role.
 Idempotent: running it again leaves what is there and adds what is missing.
 """
 
+import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,6 +114,10 @@ class DemoLogin:
     role: str
 
 
+# How long ago the demo board's 2025 evaluation was approved.
+DEMO_APPROVED_DAYS_AGO = 120
+
+
 def demo_password() -> str:
     return settings.DEMO_PASSWORD or DEFAULT_DEMO_PASSWORD
 
@@ -204,8 +209,11 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
                 level_of=lambda n: typical_level(rng, n.domain.code),
             )
             previous.status = AssessmentStatus.APPROVED
-            previous.submitted_at, previous.submitted_by = now, coordinator
-            previous.approved_at, previous.approved_by = now, executive
+            # Approved months ago: the measures done since (kompas.demo.plans, 40 days and
+            # less) still cover their norms until the next approved evaluation says otherwise.
+            approved_at = now - datetime.timedelta(days=DEMO_APPROVED_DAYS_AGO)
+            previous.submitted_at, previous.submitted_by = approved_at, coordinator
+            previous.approved_at, previous.approved_by = approved_at, executive
             previous.save()
             earlier = {s.norm_id: s.level for s in previous.scores.all()}
             current = _assessment(
