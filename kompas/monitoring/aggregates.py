@@ -128,7 +128,9 @@ def unknown_submissions(round_: MonitoringRound) -> QuerySet[Submission]:
 
 
 class _Link:
-    """The round before, for boards that submit the same evaluation again (docs: "Limits").
+    """The round before, for boards that submit the same evaluation again.
+
+    docs/disclosure-control.md, "Resubmissions across rounds".
 
     A board that resubmits its evaluation has the same levels in both rounds, so the previous
     round's published figures constrain them too. Its submissions are joined to the board's
