@@ -162,7 +162,8 @@ def summary(*, scores: list[NormScore] | QuerySet[NormScore]) -> Summary:
         ]
         for group in groups:
             group.norms += 1
-        if score.is_assessed:
+        # A value carried over from the previous period counts once someone confirmed it.
+        if score.is_assessed and not score.to_confirm:
             assessed += 1
         if score.not_applicable and score.is_assessed:
             not_applicable += 1

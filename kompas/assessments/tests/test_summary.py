@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from kompas.assessments.selectors import summary
 
 
-def score(code, domain, part, level, *, target=3, na=False, reason=""):
+def score(code, domain, part, level, *, target=3, na=False, reason="", to_confirm=False):
     domain_obj = SimpleNamespace(
         pk=domain, code=domain, name=domain, part=SimpleNamespace(pk=part, code=part, name=part)
     )
@@ -17,6 +17,7 @@ def score(code, domain, part, level, *, target=3, na=False, reason=""):
         not_applicable=na,
         not_applicable_reason=reason,
         is_assessed=level is not None or (na and bool(reason.strip())),
+        to_confirm=to_confirm,
     )
 
 
@@ -70,3 +71,19 @@ def test_means_round_half_up_to_one_decimal():
     scores = [score(f"GO.0{n}", "GO", "security", level) for n, level in enumerate([2, 2, 3, 3], 1)]
 
     assert summary(scores=scores).domains[0].mean == Decimal("2.5")
+
+
+def test_a_value_carried_over_and_not_yet_confirmed_is_not_assessed():
+    scores = [
+        score("GO.01", "GO", "security", 3, to_confirm=True),
+        score("GO.02", "GO", "security", 2, to_confirm=True),
+        score("PG.01", "PG", "privacy", 2),
+    ]
+
+    figures = summary(scores=scores)
+
+    # Only PG.01 was assessed this period; the other two wait for confirmation.
+    assert (figures.total, figures.assessed) == (3, 1)
+    assert figures.completeness_percent == 33
+    # Their levels still stand for where the board is until someone changes them.
+    assert figures.at_or_above_target == 1
