@@ -181,6 +181,7 @@ class _Link:
             ):
                 found[signature].add(Cell(cut, value))
             self.cells_of = {signature: frozenset(cells) for signature, cells in found.items()}
+        self.strata = _Strata(self.cells_of, self.releases)
 
     def join(self, path: str = "") -> dict[str, FilteredRelation]:
         """The annotation that joins a row's submission to its prior one (none: no link)."""
@@ -199,22 +200,11 @@ class _Link:
 
     def batch(self, field: str = "prior__submitted_at") -> Case:
         """The first release of the previous round that counted the prior submission; -1: none."""
-        return Case(
-            *[
-                When(**{f"{field}__lte": found.as_of}, then=Value(found.pk))
-                for found in self.releases
-            ],
-            default=Value(NO_LINK),
-            output_field=IntegerType(),
-        )
+        return _batch(self.releases, field, default=NO_LINK)
 
-    def facts(self, signature: str | None, batch: int) -> frozenset[Fact]:
-        if batch == NO_LINK or signature is None:
-            return frozenset()
-        numbers = [found.pk for found in self.releases]
-        after = numbers[numbers.index(batch) :] if batch in numbers else []
-        cells = self.cells_of.get(signature, frozenset())
-        return frozenset(Fact(release, cell) for release in after for cell in cells)
+    def facts(self, signature: str, batch: int) -> frozenset[Fact]:
+        """The previous round's facts that counted a prior submission (none for NO_LINK)."""
+        return self.strata.facts(signature, batch)
 
     def shown(self, name: str) -> frozenset[Fact]:
         return _shown_before(self.releases, name)
@@ -240,11 +230,11 @@ def earlier_releases(release: Release) -> list[Release]:
     )
 
 
-def _batch(earlier: list[Release], field: str) -> Case:
-    """The first release that counted a submission (its pk), or CURRENT for the new ones."""
+def _batch(earlier: list[Release], field: str, *, default: int = CURRENT) -> Case:
+    """The first release that counted a submission (its pk), or `default` (CURRENT: new ones)."""
     return Case(
         *[When(**{f"{field}__lte": found.as_of}, then=Value(found.pk)) for found in earlier],
-        default=Value(CURRENT),
+        default=Value(default),
         output_field=IntegerType(),
     )
 

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.audit.models import AuditAction
-from kompas.audit.services import audit_record
+from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess, has_sector_role
 from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import Action, SectorRole
@@ -409,11 +409,7 @@ def service_use_save(
         before = (
             {name: getattr(current, name) for name in wanted} if current else dict.fromkeys(wanted)
         )
-        changes = {
-            name: [_plain(before[name]), _plain(value)]
-            for name, value in wanted.items()
-            if before[name] != value
-        }
+        changes = diff(before, wanted)
         if current is not None and not changes:
             return current
         if current is None:
@@ -431,10 +427,6 @@ def service_use_save(
             changes=changes,
         )
     return current
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def _service_use_errors(

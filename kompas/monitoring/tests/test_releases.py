@@ -273,6 +273,7 @@ def test_without_the_link_the_same_rounds_give_the_joiner_away(sector, monkeypat
 
 def _no_previous_round(self, round_, unknown):
     self.previous, self.releases, self.cells_of = None, [], {}
+    self.strata = aggregates._Strata({}, [])
 
 
 def test_an_evaluation_shared_by_name_once_counts_as_known_when_submitted_again(sector):
