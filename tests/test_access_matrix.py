@@ -109,6 +109,7 @@ ACCESS = {
     "plans:measure_progress": OnBoard(Action.EDIT, post_only=True),
     "plans:suggestion_accept": OnBoard(Action.EDIT, post_only=True),
     "plans:risk_new": OnBoard(Action.ACCEPT_RISK),
+    "plans:risk_propose": OnBoard(Action.PROPOSE_RISK),
     "plans:risk_withdraw": OnBoard(Action.ACCEPT_RISK, post_only=True),
     "plans:deadline": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "plans:approve": OnBoard(Action.APPROVE, post_only=True),

@@ -39,6 +39,7 @@ class Action(StrEnum):
     VIEW_INCIDENTS = "view_incidents"
     APPROVE = "approve"  # self-evaluations, plans, reports
     ACCEPT_RISK = "accept_risk"
+    PROPOSE_RISK = "propose_risk"  # ask the executive to accept a risk
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BOARD = "manage_board"  # schools, groups joined
     VIEW_AUDIT = "view_audit"
@@ -63,6 +64,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             *_READ_ALL,
             Action.COMMENT,
             Action.EDIT,
+            Action.PROPOSE_RISK,
             Action.REPORT_INCIDENT,
             Action.VIEW_INCIDENTS,
             Action.MANAGE_MEMBERS,

@@ -34,6 +34,7 @@ def seed_plan(*, board: Board, coordinator: User, executive: User) -> str:
         ),
         review_date=today + datetime.timedelta(days=180),
         accepted_by=executive,
+        accepted_at=timezone.now(),
     )
     by_domain: dict[str, list[Gap]] = defaultdict(list)
     for gap in planned:

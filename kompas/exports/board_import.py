@@ -446,10 +446,11 @@ class _Writer:
                         reason=item["reason"],
                         review_date=_date(item["review_date"]),
                         accepted_by=self.person(item["accepted_by"]),
+                        accepted_at=_when(item["accepted_at"]),
                         withdrawn_by=self.person(item["withdrawn_by"]),
                         withdrawn_at=_when(item["withdrawn_at"]),
                     ),
-                    {"accepted_at": _when(item["accepted_at"])},
+                    {},
                 )
                 for item in data["risk_acceptances"]
             ],

@@ -71,6 +71,8 @@ def plan_workbook(*, check: PlanCheck, measures: list[Measure], today: datetime.
             cover = "; ".join(measure.title for measure in gap.measures)
         elif gap.acceptance:
             cover = "Risico geaccepteerd"
+        elif gap.proposal:
+            cover = "OPEN: risicoacceptatie voorgesteld, wacht op het bestuur"
         else:
             cover = "OPEN: geen maatregel"
         values = [

@@ -176,16 +176,24 @@ class MeasureUpdate(models.Model):
 
 
 class RiskAcceptance(models.Model):
-    """The executive's reasoned decision to leave a norm below target for now."""
+    """The executive's reasoned decision to leave a norm below target for now.
+
+    The coordinator may propose one first: a proposal (no `accepted_at` yet) shows on the plan
+    but covers nothing until the executive accepts it. Withdrawing a proposal declines it.
+    """
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="risk_acceptances")
     norm = models.ForeignKey(Norm, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
     review_date = models.DateField(_("review on"))
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -196,10 +204,16 @@ class RiskAcceptance(models.Model):
         verbose_name = _("risk acceptance")
         verbose_name_plural = _("risk acceptances")
         constraints = [
+            # One open proposal or acceptance per norm: the executive decides on the proposal
+            # rather than beside it.
             models.UniqueConstraint(
                 fields=["board", "norm"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="riskacceptance_one_active_per_norm",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=False) | models.Q(proposed_at__isnull=False),
+                name="riskacceptance_proposed_or_accepted",
             ),
         ]
 
@@ -209,6 +223,11 @@ class RiskAcceptance(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def is_proposal(self) -> bool:
+        """Waiting for the executive: proposed, neither accepted nor declined."""
+        return self.accepted_at is None and self.withdrawn_at is None
 
 
 class PlanVersion(models.Model):

@@ -110,6 +110,7 @@ class Gap:
     priority: int
     measures: list[Measure] = field(default_factory=list)
     acceptance: RiskAcceptance | None = None
+    proposal: RiskAcceptance | None = None  # waiting for the executive; covers nothing yet
     suggestions: list[ExampleMeasure] = field(default_factory=list)
     not_counted: list[tuple[Measure, NotCounted]] = field(default_factory=list)
 
@@ -154,6 +155,11 @@ class PlanCheck:
         return [gap for gap in self.gaps if gap.open]
 
     @property
+    def proposed(self) -> list[Gap]:
+        """Open gaps whose risk the coordinator proposed to accept, waiting for the executive."""
+        return [gap for gap in self.gaps if gap.open and gap.proposal is not None]
+
+    @property
     def complete(self) -> bool:
         """A plan for every norm: there is an evaluation and no gap is left open."""
         return self.assessment is not None and not self.open
@@ -165,8 +171,9 @@ def plan_check(*, board: Board) -> PlanCheck:
     A measure covers a gap when it has an owner who is an active member of the board and may
     edit the plan, is not dropped, is due on or before the plan's deadline and brings the norm
     to at least its target level. A measure marked done stops covering a norm once an
-    evaluation approved after its completion still has that norm below target. Nine queries,
-    whatever the number of norms or measures.
+    evaluation approved after its completion still has that norm below target. A risk covers a
+    gap once the executive accepted it; a proposal shows on the gap but covers nothing. Nine
+    queries, whatever the number of norms or measures.
     """
     plan = plan_of(board=board)
     assessment = current_assessment(board=board)
@@ -206,10 +213,12 @@ def plan_check(*, board: Board) -> PlanCheck:
         .select_related("measure__owner")
     ):
         linked[link.norm_id].append((link.measure, link.target_level))
-    acceptances = {
-        acceptance.norm_id: acceptance
-        for acceptance in RiskAcceptance.objects.filter(board=board, withdrawn_at__isnull=True)
-    }
+    acceptances: dict[int, RiskAcceptance] = {}
+    proposals: dict[int, RiskAcceptance] = {}
+    for acceptance in RiskAcceptance.objects.filter(
+        board=board, withdrawn_at__isnull=True
+    ).select_related("proposed_by"):
+        (proposals if acceptance.is_proposal else acceptances)[acceptance.norm_id] = acceptance
 
     def why_not(measure: Measure, target_level: int, score: NormScore) -> NotCounted | None:
         if measure.owner_id is None:
@@ -245,6 +254,7 @@ def plan_check(*, board: Board) -> PlanCheck:
             threat_weight=weight,
             priority=priority_score(gap=size, threat_weight=weight),
             acceptance=acceptances.get(score.norm_id),
+            proposal=proposals.get(score.norm_id),
         )
         for measure, target_level in linked.get(score.norm_id, []):
             reason = why_not(measure, target_level, score)

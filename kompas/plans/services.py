@@ -18,7 +18,7 @@ from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
-from kompas.boards.models import Membership
+from kompas.boards.models import Board, Membership
 from kompas.boards.roles import Action
 from kompas.frameworks.models import ExampleMeasure, GrowthPhase, Norm
 from kompas.plans.models import (
@@ -291,16 +291,7 @@ def plan_set_deadline(*, access: BoardAccess, actor: User, deadline: datetime.da
     return plan
 
 
-def risk_accept(
-    *,
-    access: BoardAccess,
-    actor: User,
-    norm: Norm,
-    reason: str,
-    review_date: datetime.date,
-) -> RiskAcceptance:
-    """The executive leaves a gap open on purpose, with a reason and a date to look again."""
-    _require(access, Action.ACCEPT_RISK)
+def _check_risk(access: BoardAccess, norm: Norm, reason: str, review_date: datetime.date) -> None:
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Explain why this risk is accepted.")
@@ -310,41 +301,137 @@ def risk_accept(
         errors["norm"] = _("This norm has no gap: there is no risk to accept.")
     if errors:
         raise ValidationError(errors)
+
+
+def risk_propose(
+    *,
+    access: BoardAccess,
+    actor: User,
+    norm: Norm,
+    reason: str,
+    review_date: datetime.date,
+) -> RiskAcceptance:
+    """The coordinator asks the executive to accept a gap; until then it covers nothing."""
+    _require(access, Action.PROPOSE_RISK)
+    _check_risk(access, norm, reason, review_date)
     with transaction.atomic():
-        if RiskAcceptance.objects.filter(
-            board=access.board, norm=norm, withdrawn_at__isnull=True
-        ).exists():
-            raise ValidationError(_("This risk is already accepted."))
+        _lock_norm(access, norm)
         acceptance = RiskAcceptance.objects.create(
             board=access.board,
             norm=norm,
             reason=reason.strip(),
             review_date=review_date,
-            accepted_by=actor,
+            proposed_by=actor,
+            proposed_at=timezone.now(),
         )
         _record(
             access,
             actor,
-            AuditAction.APPROVE,
+            AuditAction.CREATE,
             acceptance,
-            {"reason": [None, acceptance.reason], "review_date": [None, str(review_date)]},
+            {
+                "status": [None, "proposed"],
+                "reason": [None, acceptance.reason],
+                "review_date": [None, str(review_date)],
+            },
         )
     return acceptance
 
 
-def risk_withdraw(*, access: BoardAccess, actor: User, acceptance: RiskAcceptance) -> None:
-    """End an acceptance; the gap is open again unless a measure covers it. Nothing is erased."""
+def risk_accept(
+    *,
+    access: BoardAccess,
+    actor: User,
+    norm: Norm,
+    reason: str,
+    review_date: datetime.date,
+) -> RiskAcceptance:
+    """The executive leaves a gap open on purpose, with a reason and a date to look again.
+
+    A proposal for the norm is accepted as the executive words it; otherwise a new acceptance
+    is made.
+    """
     _require(access, Action.ACCEPT_RISK)
+    _check_risk(access, norm, reason, review_date)
+    with transaction.atomic():
+        current = _lock_norm(access, norm, proposal_allowed=True)
+        if current is None:
+            acceptance = RiskAcceptance.objects.create(
+                board=access.board,
+                norm=norm,
+                reason=reason.strip(),
+                review_date=review_date,
+                accepted_by=actor,
+                accepted_at=timezone.now(),
+            )
+            changes: dict[str, list[Any]] = {
+                "reason": [None, acceptance.reason],
+                "review_date": [None, str(review_date)],
+            }
+        else:
+            acceptance = current
+            before = {"reason": acceptance.reason, "review_date": str(acceptance.review_date)}
+            acceptance.reason = reason.strip()
+            acceptance.review_date = review_date
+            acceptance.accepted_by = actor
+            acceptance.accepted_at = timezone.now()
+            acceptance.save(update_fields=["reason", "review_date", "accepted_by", "accepted_at"])
+            changes = {
+                "status": ["proposed", "accepted"],
+                **diff(before, {"reason": acceptance.reason, "review_date": str(review_date)}),
+            }
+        _record(access, actor, AuditAction.APPROVE, acceptance, changes)
+    return acceptance
+
+
+def _lock_norm(
+    access: BoardAccess, norm: Norm, *, proposal_allowed: bool = False
+) -> RiskAcceptance | None:
+    """The open proposal for the norm, locked; refused when the risk is already taken care of."""
+    # The board's row serialises decisions on its risks: without it two first proposals could
+    # both find nothing and the second would fail on the unique constraint.
+    Board.objects.select_for_update().filter(pk=access.board.pk).first()
+    current = (
+        RiskAcceptance.objects.select_for_update()
+        .filter(board=access.board, norm=norm, withdrawn_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        return None
+    if current.accepted_at is not None:
+        raise ValidationError(_("This risk is already accepted."))
+    if not proposal_allowed:
+        raise ValidationError(_("This risk is already proposed; the executive decides on it."))
+    return current
+
+
+def risk_withdraw(*, access: BoardAccess, actor: User, acceptance: RiskAcceptance) -> None:
+    """End an acceptance or decline a proposal; the gap is open again. Nothing is erased.
+
+    The executive ends either; the coordinator may take back a proposal not yet decided.
+    """
     with transaction.atomic():
         current = RiskAcceptance.objects.select_for_update().get(
             pk=acceptance.pk, board=access.board
         )
+        if not (
+            access.may(Action.ACCEPT_RISK)
+            or (current.is_proposal and access.may(Action.PROPOSE_RISK))
+        ):
+            raise PermissionDenied("Your role may not withdraw this risk acceptance.")
         if current.withdrawn_at is not None:
             return
+        was = "proposed" if current.is_proposal else "accepted"
         current.withdrawn_at = timezone.now()
         current.withdrawn_by = actor
         current.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        _record(access, actor, AuditAction.UPDATE, current, {"withdrawn": [False, True]})
+        _record(
+            access,
+            actor,
+            AuditAction.UPDATE,
+            current,
+            {"status": [was, "declined" if was == "proposed" else "withdrawn"]},
+        )
 
 
 def plan_approve(*, access: BoardAccess, actor: User, note: str = "") -> PlanVersion:

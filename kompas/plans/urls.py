@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("<int:board_id>/plan/risks/new/<str:code>/", views.risk_new, name="risk_new"),
     path(
+        "<int:board_id>/plan/risks/propose/<str:code>/",
+        views.risk_propose,
+        name="risk_propose",
+    ),
+    path(
         "<int:board_id>/plan/risks/<int:risk_id>/withdraw/",
         views.risk_withdraw,
         name="risk_withdraw",

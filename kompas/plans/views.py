@@ -47,6 +47,7 @@ def plan(request: HttpRequest, access: BoardAccess) -> HttpResponse:
             "deadline_form": DeadlineForm(initial={"deadline": check.deadline}),
             "can_edit": access.may(Action.EDIT),
             "can_accept": access.may(Action.ACCEPT_RISK),
+            "can_propose": access.may(Action.PROPOSE_RISK),
             "can_approve": access.may(Action.APPROVE),
             "can_manage": access.may(Action.MANAGE_BOARD),
         },
@@ -220,8 +221,13 @@ def suggestion_accept(
 @login_required
 @board_view(Action.ACCEPT_RISK)
 def risk_new(request: AuthenticatedHttpRequest, access: BoardAccess, code: str) -> HttpResponse:
+    """The executive accepts a risk: a new one, or the coordinator's proposal as proposed."""
     norm = get_object_or_404(_norms_for(access), code=code)
-    form = RiskForm(request.POST or None)
+    proposal = RiskAcceptance.objects.filter(
+        board=access.board, norm=norm, withdrawn_at__isnull=True, accepted_at__isnull=True
+    ).first()
+    initial = {"reason": proposal.reason, "review_date": proposal.review_date} if proposal else {}
+    form = RiskForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_accept(access=access, actor=request.user, norm=norm, **form.cleaned_data)
@@ -230,27 +236,71 @@ def risk_new(request: AuthenticatedHttpRequest, access: BoardAccess, code: str) 
         else:
             messages.success(request, _("Risk accepted for %(code)s.") % {"code": norm.code})
             return redirect("plans:plan", access.board.pk)
+    return _risk_form(request, access, norm, form, proposal=proposal, proposing=False)
+
+
+@login_required
+@board_view(Action.PROPOSE_RISK)
+def risk_propose(request: AuthenticatedHttpRequest, access: BoardAccess, code: str) -> HttpResponse:
+    """The coordinator proposes a risk acceptance for the executive to decide on."""
+    norm = get_object_or_404(_norms_for(access), code=code)
+    form = RiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_propose(access=access, actor=request.user, norm=norm, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Risk acceptance proposed for %(code)s; the executive decides on it.")
+                % {"code": norm.code},
+            )
+            return redirect("plans:plan", access.board.pk)
+    return _risk_form(request, access, norm, form, proposal=None, proposing=True)
+
+
+def _risk_form(
+    request: HttpRequest,
+    access: BoardAccess,
+    norm: Norm,
+    form: RiskForm,
+    *,
+    proposal: RiskAcceptance | None,
+    proposing: bool,
+) -> HttpResponse:
     return render(
         request,
         "plans/risk_form.html",
-        {"access": access, "board": access.board, "form": form, "norm": norm},
+        {
+            "access": access,
+            "board": access.board,
+            "form": form,
+            "norm": norm,
+            "proposal": proposal,
+            "proposing": proposing,
+        },
         status=400 if form.errors else 200,
     )
 
 
 @login_required
-@board_view(Action.ACCEPT_RISK)
+@board_view(Action.VIEW)
 @require_POST
 def risk_withdraw(
     request: AuthenticatedHttpRequest, access: BoardAccess, risk_id: int
 ) -> HttpResponse:
+    """Withdraw an acceptance, decline a proposal (executive) or take one back (coordinator)."""
     acceptance = access_board_object(
         access=access, queryset=RiskAcceptance.objects.select_related("norm"), pk=risk_id
     )
+    was_proposal = acceptance.is_proposal
     services.risk_withdraw(access=access, actor=request.user, acceptance=acceptance)
-    messages.success(
-        request, _("Risk acceptance withdrawn for %(code)s.") % {"code": acceptance.norm.code}
-    )
+    if was_proposal:
+        text = _("The proposal to accept the risk of %(code)s is withdrawn.")
+    else:
+        text = _("Risk acceptance withdrawn for %(code)s.")
+    messages.success(request, text % {"code": acceptance.norm.code})
     return redirect("plans:plan", access.board.pk)
 
 

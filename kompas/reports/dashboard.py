@@ -231,7 +231,7 @@ def living_plan_progress(*, board: Board, today: datetime.date) -> PlanProgress:
     return PlanProgress(
         **counts,
         accepted_risks=RiskAcceptance.objects.filter(
-            board=board, withdrawn_at__isnull=True
+            board=board, withdrawn_at__isnull=True, accepted_at__isnull=False
         ).count(),
         open_gaps=result.open_gaps,
         projection=result,

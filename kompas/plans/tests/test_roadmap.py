@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kompas.assessments.services import assessment_start
 from kompas.boards.models import Board
@@ -227,6 +227,7 @@ def test_an_accepted_risk_closes_a_gap_and_needs_no_pace(world):
         reason="Past bij ons risicoprofiel",
         review_date=D(2027, 12, 31),
         accepted_by=world.people[BoardRole.EXECUTIVE],
+        accepted_at=timezone.now(),
     )
 
     result = projection(board=world.board, today=TODAY)
