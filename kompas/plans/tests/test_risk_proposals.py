@@ -61,7 +61,7 @@ def test_the_executive_accepts_the_proposal_and_then_it_covers_the_gap(plan_worl
     assert codes(check.accepted) == ["BV.01"]
     assert check.proposed == []
     assert RiskAcceptance.objects.count() == 1
-    event = AuditEvent.objects.filter(object_type="plans.riskacceptance").last()
+    event = AuditEvent.objects.filter(object_type="plans.riskacceptance").latest("sequence")
     assert event.changes["status"] == ["proposed", "accepted"]
     assert event.changes["reason"][1].endswith("in 2028.")
 
@@ -113,9 +113,8 @@ def test_the_executive_declines_and_the_coordinator_may_take_back_only_a_proposa
     proposal.refresh_from_db()
     assert proposal.withdrawn_by == plan_world.people[EXEC]
     assert not proposal.is_proposal
-    assert AuditEvent.objects.filter(object_type="plans.riskacceptance").last().changes == {
-        "status": ["proposed", "declined"]
-    }
+    last = AuditEvent.objects.filter(object_type="plans.riskacceptance").latest("sequence")
+    assert last.changes == {"status": ["proposed", "declined"]}
 
     again = propose(plan_world, reason="Nieuw voorstel na overleg.")
     risk_withdraw(access=plan_world.access(COORD), actor=plan_world.people[COORD], acceptance=again)
