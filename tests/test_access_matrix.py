@@ -96,6 +96,7 @@ ACCESS = {
     "assessments:export_xlsx": OnBoard(Action.VIEW),
     "assessments:import_xlsx": OnBoard(Action.EDIT),
     "assessments:import_xlsx_confirm": OnBoard(Action.EDIT, post_only=True),
+    "assessments:confirm": OnBoard(Action.EDIT, post_only=True),
     "assessments:submit": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "assessments:approve": OnBoard(Action.APPROVE, post_only=True),
     "assessments:reopen": OnBoard(Action.APPROVE, post_only=True),

@@ -4,17 +4,106 @@ Every page, report and export that shows a summary figure takes it from `summary
 numbers are the same wherever they appear.
 """
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
+from kompas.boards.models import Board
 from kompas.frameworks.models import Domain, LevelCriterion, MaturityLevel
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def period_year(period: str) -> int | None:
+    """The year a period stands for: the last year in its name ("2025-2026" is 2026)."""
+    years = _YEAR.findall(period)
+    return int(years[-1]) if years else None
+
+
+def standing_evaluation(
+    *,
+    board: Board | int,
+    year: int | None = None,
+    before: int | None = None,
+    framework_version_id: int | None = None,
+) -> SelfAssessment | None:
+    """The evaluation that stands for the board, or for one year: the latest approved one.
+
+    Every page, report and submission that shows "where the board stands" takes it from here
+    (docs/scoring.md, "Which evaluation counts"). One query.
+    """
+    approved = SelfAssessment.objects.filter(board=board, status=AssessmentStatus.APPROVED)
+    if framework_version_id is not None:
+        approved = approved.filter(framework_version_id=framework_version_id)
+    return standing_among(
+        approved.select_related("framework_version__framework", "approved_by", "submitted_by"),
+        year=year,
+        before=before,
+        framework_version_id=framework_version_id,
+    )
+
+
+def standing_among(
+    evaluations: Iterable[SelfAssessment],
+    *,
+    year: int | None = None,
+    before: int | None = None,
+    framework_version_id: int | None = None,
+) -> SelfAssessment | None:
+    """Of one board's evaluations, the one that stands; no query (see `standing_evaluation`).
+
+    Of the approved evaluations (of one framework version, if given) those of the latest year,
+    of `year`, or of the latest year before `before`, compete; the latest approval wins.
+    """
+    candidates = [
+        (
+            period_year(assessment.period) or 0,
+            assessment.approved_at or assessment.created_at,
+            assessment.pk,
+            assessment,
+        )
+        for assessment in evaluations
+        if assessment.status == AssessmentStatus.APPROVED
+        and framework_version_id in (None, assessment.framework_version_id)
+    ]
+    if year is not None:
+        candidates = [candidate for candidate in candidates if candidate[0] == year]
+    if before is not None:
+        candidates = [candidate for candidate in candidates if candidate[0] < before]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda candidate: candidate[:3])[3]
+
+
+def standing_before(*, assessment: SelfAssessment) -> SelfAssessment | None:
+    """What stood before it: the standing evaluation of an earlier year, same framework version."""
+    year = period_year(assessment.period)
+    if year is None:
+        return None
+    return standing_evaluation(
+        board=assessment.board_id, before=year, framework_version_id=assessment.framework_version_id
+    )
+
+
+def year_draft(*, board: Board | int, year: int) -> SelfAssessment | None:
+    """The year's newest evaluation not yet approved, for when no approved one stands for it."""
+    drafts = [
+        assessment
+        for assessment in SelfAssessment.objects.filter(board=board)
+        .exclude(status=AssessmentStatus.APPROVED)
+        .select_related("framework_version__framework")
+        .order_by("-created_at", "-pk")
+        if period_year(assessment.period) == year
+    ]
+    return drafts[0] if drafts else None
 
 
 def assessments_of(*, access: BoardAccess) -> QuerySet[SelfAssessment]:
@@ -306,6 +395,16 @@ def compare(*, earlier: SelfAssessment, later: SelfAssessment) -> Comparison:
             )
         )
     return Comparison(norms=norms, domains=domains)
+
+
+def waiting_confirmation(*, assessment: SelfAssessment) -> dict[str, int]:
+    """Per domain code, the carried-over values still waiting to be confirmed (one query)."""
+    return dict(
+        assessment.scores.filter(to_confirm=True)
+        .values("norm__domain__code")
+        .annotate(count=Count("pk"))
+        .values_list("norm__domain__code", "count")
+    )
 
 
 def open_version(*, assessment: SelfAssessment) -> SelfAssessment | None:

@@ -223,6 +223,62 @@ def _apply(current: NormScore, change: ScoreChange, *, actor: User, board_id: in
     )
 
 
+@dataclass(frozen=True)
+class Confirmed:
+    """What a bulk confirmation did: norms confirmed, and carried-over norms left (no level)."""
+
+    confirmed: list[str]
+    left: list[str]
+
+
+def scores_confirm(
+    *,
+    access: BoardAccess,
+    actor: User,
+    assessment: SelfAssessment,
+    domain_code: str | None = None,
+) -> Confirmed:
+    """Confirm every carried-over value still waiting, unchanged: of one domain, or all.
+
+    Each norm gets its own audit event, as a save on the norm form would give. A value with
+    nothing to confirm (no level, or not applicable without a reason) is left waiting: it needs
+    the norm form. Values a colleague saved meanwhile are no longer waiting and are skipped.
+    """
+    _require(access, Action.EDIT)
+    with transaction.atomic():
+        locked = SelfAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+        if not locked.is_editable:
+            raise FrozenError(_("This self-evaluation is submitted or approved."))
+        waiting = NormScore.objects.select_for_update(of=("self",)).filter(
+            assessment=locked, to_confirm=True
+        )
+        if domain_code is not None:
+            if not locked.framework_version.domains.filter(code=domain_code).exists():
+                raise ValidationError(_("Unknown domain: %(code)s.") % {"code": domain_code})
+            waiting = waiting.filter(norm__domain__code=domain_code)
+        confirmed, left = [], []
+        now = timezone.now()
+        for score in waiting.select_related("norm").order_by("norm__position"):
+            if not score.is_assessed:
+                left.append(score.norm.code)
+                continue
+            score.to_confirm = False
+            score.revision += 1
+            score.updated_by = actor
+            score.updated_at = now
+            score.save(update_fields=["to_confirm", "revision", "updated_by", "updated_at"])
+            audit_record(
+                action=AuditAction.UPDATE,
+                actor=actor,
+                board_id=access.board.pk,
+                obj=score,
+                object_repr=f"{locked} · {score.norm.code}",
+                changes={"to_confirm": [True, False]},
+            )
+            confirmed.append(score.norm.code)
+    return Confirmed(confirmed=confirmed, left=left)
+
+
 class ImportConflict(Exception):
     """Norms changed between the preview of a workbook and its confirmation."""
 

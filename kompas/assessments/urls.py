@@ -31,6 +31,7 @@ urlpatterns = [
         views.import_xlsx_confirm,
         name="import_xlsx_confirm",
     ),
+    path("<int:board_id>/evaluations/<int:assessment_id>/confirm/", views.confirm, name="confirm"),
     path("<int:board_id>/evaluations/<int:assessment_id>/submit/", views.submit, name="submit"),
     path("<int:board_id>/evaluations/<int:assessment_id>/approve/", views.approve, name="approve"),
     path("<int:board_id>/evaluations/<int:assessment_id>/reopen/", views.reopen, name="reopen"),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from kompas.accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
@@ -74,6 +75,7 @@ def overview(
     only = request.GET.get("only", "")
     only = only if only in FILTERS else ""
     figures, groups = selectors.overview(assessment=assessment, only=only, user=request.user)
+    waiting = selectors.waiting_confirmation(assessment=assessment)
     return render(
         request,
         "assessments/overview.html",
@@ -82,10 +84,12 @@ def overview(
             "board": access.board,
             "assessment": assessment,
             "summary": figures,
-            "groups": groups,
+            "groups": [(domain, rows, waiting.get(domain.code, 0)) for domain, rows in groups],
             "only": only,
             "can_edit": access.may(Action.EDIT),
             "open_version": selectors.open_version(assessment=assessment),
+            "waiting": waiting,
+            "waiting_total": sum(waiting.values()),
             # One reverse() instead of one per norm; codes are URL-safe by the file format.
             "norm_url_prefix": reverse(
                 "assessments:norm", args=[access.board.pk, assessment.pk, "-"]
@@ -170,6 +174,43 @@ def norm_score(
         # htmx swaps only 2xx answers; the status is in the partial itself.
         return render(request, "assessments/_save_state.html", context)
     return render(request, "assessments/norm.html", context, status=status)
+
+
+@login_required
+@board_view(Action.EDIT)
+@require_POST
+def confirm(
+    request: AuthenticatedHttpRequest, access: BoardAccess, assessment_id: int
+) -> HttpResponse:
+    """Confirm the carried-over values unchanged: of the posted domain, or all of them."""
+    assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    back = redirect("assessments:overview", access.board.pk, assessment.pk)
+    try:
+        done = services.scores_confirm(
+            access=access,
+            actor=request.user,
+            assessment=assessment,
+            domain_code=request.POST.get("domain") or None,
+        )
+    except (ValidationError, FrozenError) as error:
+        messages.error(request, error_text(error))
+        return back
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d carried-over value confirmed unchanged.",
+            "%(count)d carried-over values confirmed unchanged.",
+            len(done.confirmed),
+        )
+        % {"count": len(done.confirmed)},
+    )
+    if done.left:
+        messages.warning(
+            request,
+            _("Still to confirm on the norm's own page, as it has no level yet: %(codes)s.")
+            % {"codes": ", ".join(done.left)},
+        )
+    return back
 
 
 @login_required

@@ -7,7 +7,6 @@ board, a support list, a region with named results and the inspectorate's signal
 
 import datetime
 
-from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, Group, GroupMembership
 from kompas.boards.roles import Action, BoardRole
@@ -21,6 +20,7 @@ from kompas.monitoring.models import (
     Submission,
     UptakeStatus,
 )
+from kompas.monitoring.selectors import round_evaluation
 from kompas.monitoring.services import service_use_save, submission_create
 
 DEMO_SECTOR_BOARDS, DEMO_SECTOR_ROUNDS, DEMO_SECTOR_SEED = 80, 3, 2026
@@ -87,15 +87,7 @@ def _record_services(board: Board) -> None:
 
 
 def _submit(board: Board, round_: MonitoringRound) -> None:
-    assessment = (
-        SelfAssessment.objects.filter(
-            board=board,
-            status=AssessmentStatus.APPROVED,
-            framework_version=round_.framework_version,
-        )
-        .order_by("-period")
-        .first()
-    )
+    assessment = round_evaluation(board=board, round_=round_).assessment
     executive = board.memberships.filter(role=BoardRole.EXECUTIVE).first()
     if assessment is None or executive is None:
         return

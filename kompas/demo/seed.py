@@ -114,7 +114,8 @@ class DemoLogin:
     role: str
 
 
-# How long ago the demo board's 2025 evaluation was approved.
+# How long ago the demo board's 2025-2026 evaluation was approved (at the end of that school
+# year: the evaluation that stands for 2026, which the board submitted to the 2026 round).
 DEMO_APPROVED_DAYS_AGO = 120
 
 
@@ -186,7 +187,10 @@ def seed_demo(*, with_accounts: bool) -> list[str]:
 
 
 def _seed_assessments(version: FrameworkVersion) -> list[str]:
-    """Scholen: approved 2025 and a 2026 draft from it; College: a submitted 2026."""
+    """Scholen: approved 2025-2026 and a 2026-2027 draft from it; College: a submitted 2025-2026.
+
+    School years, as many boards evaluate: 2025-2026 stands for 2026 (docs/scoring.md).
+    """
     report = []
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     norms = list(Norm.objects.filter(framework_version=version).select_related("domain"))
@@ -203,7 +207,7 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
             previous = _assessment(
                 board,
                 version,
-                period="2025",
+                period="2025-2026",
                 coordinator=coordinator,
                 norms=norms,
                 level_of=lambda n: typical_level(rng, n.domain.code),
@@ -219,7 +223,7 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
             current = _assessment(
                 board,
                 version,
-                period="2026",
+                period="2026-2027",
                 coordinator=coordinator,
                 norms=norms,
                 level_of=lambda n: earlier[n.pk],  # noqa: B023 - used at once
@@ -237,7 +241,7 @@ def _seed_assessments(version: FrameworkVersion) -> list[str]:
             submitted = _assessment(
                 board,
                 version,
-                period="2026",
+                period="2025-2026",
                 coordinator=coordinator,
                 norms=norms,
                 level_of=lambda n: typical_level(rng, n.domain.code, lift=0.2),

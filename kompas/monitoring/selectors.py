@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.assessments.selectors import period_year, standing_among
 from kompas.boards.models import Board
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm
 from kompas.frameworks.normenkader import NORMENKADER_SLUG
@@ -69,19 +71,70 @@ def open_rounds_for(*, board: Board) -> list[MonitoringRound]:
     ]
 
 
-def approved_assessments(*, board_id: int, version_ids: set[int]) -> dict[int, SelfAssessment]:
-    """Per framework version, the board's latest approved self-evaluation."""
-    latest: dict[int, SelfAssessment] = {}
-    for assessment in SelfAssessment.objects.filter(
-        board_id=board_id, status=AssessmentStatus.APPROVED, framework_version_id__in=version_ids
-    ).order_by("-period", "-version"):
-        latest.setdefault(assessment.framework_version_id, assessment)
-    return latest
+@dataclass(frozen=True)
+class RoundEvaluation:
+    """What a board would submit to a round, or why it has nothing that fits."""
+
+    assessment: SelfAssessment | None
+    why_not: str = ""
 
 
-def approved_assessment(*, board_id: int, version_id: int) -> SelfAssessment | None:
-    """The board's latest approved self-evaluation of one framework version, if any."""
-    return approved_assessments(board_id=board_id, version_ids={version_id}).get(version_id)
+def round_evaluations(*, board: Board, rounds: list[MonitoringRound]) -> dict[int, RoundEvaluation]:
+    """Per round, the evaluation the board would submit to it, or why it has none (one query).
+
+    The one that stands for the round's year on the round's framework version
+    (`standing_among`, docs/scoring.md); without one, the reason names what the board does
+    have: an approved evaluation of another year or version, or one not yet approved.
+    """
+    evaluations = list(
+        SelfAssessment.objects.filter(board=board).select_related("framework_version")
+    )
+    return {round_.pk: _round_evaluation(evaluations, round_) for round_ in rounds}
+
+
+def round_evaluation(*, board: Board, round_: MonitoringRound) -> RoundEvaluation:
+    return round_evaluations(board=board, rounds=[round_])[round_.pk]
+
+
+def _round_evaluation(
+    evaluations: list[SelfAssessment], round_: MonitoringRound
+) -> RoundEvaluation:
+    year = period_year(round_.period)
+    version_id = round_.framework_version_id
+    found = standing_among(evaluations, year=year, framework_version_id=version_id)
+    if found is not None:
+        return RoundEvaluation(found)
+    approved = [e for e in evaluations if e.status == AssessmentStatus.APPROVED]
+    of_year = [e for e in evaluations if year is None or period_year(e.period) == year]
+    pending = [e for e in of_year if e.framework_version_id == version_id]
+    other_version = [e for e in of_year if e.status == AssessmentStatus.APPROVED]
+    other_year = [e for e in approved if e.framework_version_id == version_id]
+    if pending:
+        why = _(
+            "Your self-evaluation %(period)s is not approved yet; once the executive has "
+            "approved it, it can be submitted here."
+        ) % {"period": pending[0].period}
+    elif other_version:
+        why = _(
+            "Your approved self-evaluation %(period)s uses %(used)s; this round asks for %(asked)s."
+        ) % {
+            "period": other_version[0].period,
+            "used": other_version[0].framework_version,
+            "asked": round_.framework_version,
+        }
+    elif other_year:
+        latest = standing_among(other_year)
+        assert latest is not None
+        why = _(
+            "This round asks for a self-evaluation of %(year)s; your latest approved one is of "
+            "%(period)s. Start one for %(year)s from it and have it approved."
+        ) % {"year": round_.period, "period": latest.period}
+    else:
+        why = _(
+            "There is no approved self-evaluation for %(year)s yet; once the executive has "
+            "approved one, it can be submitted here."
+        ) % {"year": round_.period}
+    return RoundEvaluation(None, why)
 
 
 def board_consent(*, board: Board, consent_id: int) -> Consent | None:

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
+from kompas.assessments.selectors import period_year
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess, has_sector_role
@@ -234,11 +235,16 @@ def submission_create(
         raise ValidationError(_("Only an approved self-evaluation can be submitted."))
     if assessment.framework_version_id != round_.framework_version_id:
         raise ValidationError(_("The round asks for another version of the framework."))
+    if period_year(assessment.period) != period_year(round_.period):
+        raise ValidationError(
+            _("The round asks for a self-evaluation of %(period)s.") % {"period": round_.period}
+        )
     if not set(sectors) & set(round_.sectors):
         raise ValidationError(_("This round is not for your board's sectors."))
     if set(share_with) - set(Audience.values):
         raise ValidationError(_("Choose whom to share with from the list."))
-    check = plan_check(board=board)
+    # The open gaps of the evaluation submitted, not of a newer draft: one answer.
+    check = plan_check(board=board, assessment=assessment)
     today = timezone.localdate()
     now = timezone.now()
     cells = board_cells(board, sectors)

@@ -53,6 +53,7 @@ class OpenRound:
     round: MonitoringRound
     submitted: bool
     assessment: SelfAssessment | None
+    why_not: str
     form: SubmissionForm | None
 
 
@@ -69,21 +70,21 @@ def board_rounds(request: AuthenticatedHttpRequest, access: BoardAccess) -> Http
     submissions = selectors.board_submissions(board=board)
     submitted = {submission.round_id for submission in submissions}
     can_submit = access.may(Action.APPROVE)
-    approved = selectors.approved_assessments(
-        board_id=board.pk,
-        version_ids={
-            round_.framework_version_id for round_ in rounds if round_.pk not in submitted
-        },
+    open_rounds = []
+    fitting = selectors.round_evaluations(
+        board=board, rounds=[round_ for round_ in rounds if round_.pk not in submitted]
     )
-    open_rounds = [
-        OpenRound(
-            round=round_,
-            submitted=round_.pk in submitted,
-            assessment=approved.get(round_.framework_version_id),
-            form=SubmissionForm(prefix=_form_prefix(round_)) if can_submit else None,
+    for round_ in rounds:
+        fits = fitting.get(round_.pk, selectors.RoundEvaluation(None))
+        open_rounds.append(
+            OpenRound(
+                round=round_,
+                submitted=round_.pk in submitted,
+                assessment=fits.assessment,
+                why_not=fits.why_not,
+                form=SubmissionForm(prefix=_form_prefix(round_)) if can_submit else None,
+            )
         )
-        for round_ in rounds
-    ]
     return render(
         request,
         "monitoring/board_rounds.html",
@@ -123,14 +124,10 @@ def submit(request: AuthenticatedHttpRequest, access: BoardAccess, round_id: int
     if not form.is_valid():
         messages.error(request, _("Choose whom to share with from the list."))
         return back
-    assessment = selectors.approved_assessment(
-        board_id=access.board.pk, version_id=round_.framework_version_id
-    )
+    fits = selectors.round_evaluation(board=access.board, round_=round_)
+    assessment = fits.assessment
     if assessment is None:
-        messages.error(
-            request,
-            _("There is no approved self-evaluation of this framework version to submit."),
-        )
+        messages.error(request, fits.why_not)
         return back
     try:
         services.submission_create(

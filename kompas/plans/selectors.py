@@ -165,7 +165,7 @@ class PlanCheck:
         return self.assessment is not None and not self.open
 
 
-def plan_check(*, board: Board) -> PlanCheck:
+def plan_check(*, board: Board, assessment: SelfAssessment | None = None) -> PlanCheck:
     """Every applicable norm below target, with the measures or the risk acceptance covering it.
 
     A measure covers a gap when it has an owner who is an active member of the board and may
@@ -174,9 +174,12 @@ def plan_check(*, board: Board) -> PlanCheck:
     evaluation approved after its completion still has that norm below target. A risk covers a
     gap once the executive accepted it; a proposal shows on the gap but covers nothing. Nine
     queries, whatever the number of norms or measures.
+
+    Checked against the current evaluation (the newest, also a draft: the plan is made from
+    it), or against `assessment` where a report or a submission needs the one that stands.
     """
     plan = plan_of(board=board)
-    assessment = current_assessment(board=board)
+    assessment = assessment or current_assessment(board=board)
     if assessment is None:
         return PlanCheck(assessment=None, deadline=plan.deadline, gaps=[])
     weights = threat_weights()

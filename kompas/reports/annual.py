@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
-from kompas.assessments.selectors import Summary, compare, scores_of, summary
+from kompas.assessments.selectors import (
+    Summary,
+    compare,
+    scores_of,
+    standing_before,
+    standing_evaluation,
+    summary,
+    year_draft,
+)
 from kompas.boards.models import Board
 from kompas.incidents.selectors import yearly_figures
 from kompas.plans.models import Measure, MeasureStatus, PlanVersion
@@ -90,27 +98,11 @@ def annual_text(*, board: Board, year: int, today: datetime.date | None = None) 
 
 
 def year_assessment(*, board: Board, year: int) -> SelfAssessment | None:
-    """The year's self-evaluation: the latest version of the latest period starting with it."""
-    return (
-        SelfAssessment.objects.filter(board=board, period__startswith=str(year))
-        .select_related("framework_version__framework")
-        .order_by("-period", "-version")
-        .first()
-    )
+    """The evaluation that stands for the year; without an approved one, the year's draft.
 
-
-def _previous(assessment: SelfAssessment) -> SelfAssessment | None:
-    """The latest version of the period before, of the same framework version."""
-    return (
-        SelfAssessment.objects.filter(
-            board_id=assessment.board_id,
-            framework_version_id=assessment.framework_version_id,
-            period__lt=assessment.period,
-        )
-        .exclude(period__startswith=assessment.period[:4])
-        .order_by("-period", "-version")
-        .first()
-    )
+    A draft is said to be one in the text (docs/scoring.md, "Which evaluation counts").
+    """
+    return standing_evaluation(board=board, year=year) or year_draft(board=board, year=year)
 
 
 def _context() -> list[str]:
@@ -240,7 +232,7 @@ def _part_means(figures: Summary) -> list[str]:
 
 
 def _change(assessment: SelfAssessment, figures: Summary) -> list[str]:
-    earlier = _previous(assessment)
+    earlier = standing_before(assessment=assessment)
     if earlier is None:
         return [_("There is no earlier self-evaluation to compare with.")]
     comparison = compare(earlier=earlier, later=assessment)

@@ -20,7 +20,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
-from kompas.assessments.selectors import GroupFigures, Summary, scores_of, summary
+from kompas.assessments.selectors import (
+    GroupFigures,
+    Summary,
+    scores_of,
+    standing_evaluation,
+    summary,
+)
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Board
 from kompas.frameworks.models import MaturityLevel
@@ -42,20 +48,14 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def latest_approved(*, board: Board) -> SelfAssessment | None:
-    """The board's latest approved evaluation: the latest period, its latest approved version."""
-    return (
-        SelfAssessment.objects.filter(board=board, status=AssessmentStatus.APPROVED)
-        .select_related("framework_version", "approved_by", "submitted_by")
-        .order_by("-period", "-version")
-        .first()
-    )
-
-
 def shown_assessment(*, board: Board, approved_only: bool) -> SelfAssessment | None:
-    """The evaluation the dashboard shows: the plan's current one, or the latest approved."""
-    if approved_only:
-        return latest_approved(board=board)
+    """The evaluation the dashboard shows: the one that stands (the latest approved).
+
+    Without an approved one, a reader of all content sees the current draft, labelled as such.
+    """
+    standing = standing_evaluation(board=board)
+    if standing is not None or approved_only:
+        return standing
     return current_assessment(board=board)
 
 
@@ -279,6 +279,8 @@ class Dashboard:
     distribution: list[Distribution] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
     plan: PlanProgress | None = None
+    # A newer evaluation in progress than the one shown, for readers of all content.
+    in_progress: SelfAssessment | None = None
 
     @property
     def domains(self) -> list[GroupFigures]:
@@ -300,6 +302,14 @@ def board_dashboard(*, board: Board, approved_only: bool, today: datetime.date) 
     """
     assessment = shown_assessment(board=board, approved_only=approved_only)
     result = Dashboard(board=board, approved_only=approved_only, assessment=assessment)
+    if not approved_only and assessment is not None:
+        current = current_assessment(board=board)
+        if (
+            current is not None
+            and current.pk != assessment.pk
+            and current.status != AssessmentStatus.APPROVED
+        ):
+            result.in_progress = current
     if assessment is not None:
         scores = scores_of(assessment=assessment)
         result.summary = summary(scores=scores)
@@ -310,7 +320,10 @@ def board_dashboard(*, board: Board, approved_only: bool, today: datetime.date) 
             ).values_list("level", "name")
         )
         result.distribution = distribution(scores=scores)
-    result.trend = trend(board=board, current=assessment, approved_only=approved_only)
+    # The trend ends with the evaluation in progress, if any: labelled a draft, not the figures.
+    result.trend = trend(
+        board=board, current=result.in_progress or assessment, approved_only=approved_only
+    )
     if approved_only:
         version = latest_plan_version(board=board)
         result.plan = (

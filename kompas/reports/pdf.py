@@ -25,8 +25,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kompas.assessments.models import AssessmentStatus, SelfAssessment
-from kompas.assessments.selectors import Comparison, NormChange, compare
+from kompas.assessments.models import SelfAssessment
+from kompas.assessments.selectors import Comparison, NormChange, compare, standing_before
 from kompas.boards.models import Board
 from kompas.frameworks.models import Norm
 from kompas.plans.models import OPEN_STATUSES, MeasureStatus, PlanVersion
@@ -115,17 +115,8 @@ class SupervisoryReport:
 
 
 def previous_approved(*, assessment: SelfAssessment) -> SelfAssessment | None:
-    """The latest approved evaluation of an earlier period of the same framework version."""
-    return (
-        SelfAssessment.objects.filter(
-            board_id=assessment.board_id,
-            framework_version_id=assessment.framework_version_id,
-            status=AssessmentStatus.APPROVED,
-            period__lt=assessment.period,
-        )
-        .order_by("-period", "-version")
-        .first()
-    )
+    """What stood the year before, to compare with (`standing_before`, docs/scoring.md)."""
+    return standing_before(assessment=assessment)
 
 
 def _plan_rows(*, report: SupervisoryReport, version: PlanVersion, titles: dict[str, str]) -> None:

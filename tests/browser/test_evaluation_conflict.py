@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def test_a_second_save_of_the_same_norm_shows_the_conflict_and_overwrites_nothing(
     signed_in, live_server, demo, assert_accessible
 ):
-    draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026")
+    draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026-2027")
     url = f"{live_server.url}/boards/{draft.board_id}/evaluations/{draft.pk}/norms/SM.02/"
     first = signed_in("coordinator@voorbeeldscholen.demo")
     second = signed_in("contributor@voorbeeldscholen.demo")
@@ -35,7 +35,7 @@ def test_a_second_save_of_the_same_norm_shows_the_conflict_and_overwrites_nothin
 
 
 def test_the_level_is_chosen_with_the_keyboard_alone(signed_in, live_server, demo):
-    draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026")
+    draft = SelfAssessment.objects.get(board__name="Stichting Voorbeeldscholen", period="2026-2027")
     page = signed_in("coordinator@voorbeeldscholen.demo")
     page.goto(f"{live_server.url}/boards/{draft.board_id}/evaluations/{draft.pk}/norms/GO.01/")
 

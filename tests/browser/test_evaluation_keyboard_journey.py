@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 COORDINATOR = "coordinator@voorbeeldscholen.demo"
 EXECUTIVE = "executive@voorbeeldscholen.demo"
-PERIOD = "2027"  # the demo has 2025 and 2026; this one starts empty
+PERIOD = "2027"  # the demo has 2025-2026 and 2026-2027; this one starts empty
 NOT_APPLICABLE = {
     "FB.01": "Geen eigen serverruimte: alles draait bij de cloudleverancier.",
     "VW.03": "Wij geven geen persoonsgegevens door buiten de EER.",

@@ -87,11 +87,11 @@ def test_the_demo_boards_get_realistic_self_evaluations(settings):
 
     scholen = SelfAssessment.objects.filter(board__name="Stichting Voorbeeldscholen")
     assert sorted(scholen.values_list("period", "status")) == [
-        ("2025", "approved"),
-        ("2026", "draft"),
+        ("2025-2026", "approved"),
+        ("2026-2027", "draft"),
     ]
-    draft = scholen.get(period="2026")
-    assert draft.started_from == scholen.get(period="2025")
+    draft = scholen.get(period="2026-2027")
+    assert draft.started_from == scholen.get(period="2025-2026")
     assert 0 < draft.scores.filter(to_confirm=True).count() < 94
     college = SelfAssessment.objects.get(board__name="Voorbeeld College")
     assert college.status == "submitted"

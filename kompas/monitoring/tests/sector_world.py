@@ -56,7 +56,7 @@ class Sector:
             access=access_board(user=coordinator, board_id=board.pk),
             actor=coordinator,
             framework_version=self.version,
-            period="2026",
+            period=self.round.period,  # what the round asks for (docs/scoring.md)
         )
         for code, level in zip(("GO.01", "GO.02", "BC.03", "BV.01"), levels, strict=True):
             NormScore.objects.filter(assessment=assessment, norm__code=code).update(level=level)

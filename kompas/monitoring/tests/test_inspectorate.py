@@ -124,12 +124,16 @@ class Inspection:
         return plan_approve(access=executive, actor=executive.membership.user)
 
     def round(self):
-        """A round, opened a year after the one before it."""
+        """A round, opened a year after the one before it.
+
+        Every round asks for the 2026 evaluations the boards make, so one can be submitted to
+        each of them.
+        """
         round_ = round_open(
             actor=self.analyst,
             name=f"Meetronde {2022 + len(self.rounds)}",
             framework_version=self.version,
-            period=str(2022 + len(self.rounds)),
+            period="2026",
             sectors=["PO"],
         )
         opened = timezone.now() - datetime.timedelta(days=365 * (5 - len(self.rounds)))

@@ -121,7 +121,7 @@ def test_a_board_without_an_approved_evaluation_is_told_so(client, sector):
 
     response = client.post(submit_url(board, sector.round), {}, follow=True)
 
-    assert "There is no approved self-evaluation" in response.text
+    assert "Your self-evaluation 2026 is not approved yet" in response.text
     assert not Submission.objects.exists()
 
 

@@ -208,15 +208,19 @@ def resubmit(participant, round_):
 
 
 def next_round(sector):
-    """A second round of the same framework, opened after the first."""
+    """A second round of the same framework and year, opened after the first.
+
+    Of the same year, so a board may submit the same evaluation again (an evaluation fits a
+    round of its own year only).
+    """
     MonitoringRound.objects.filter(pk=sector.round.pk).update(
         opened_at=timezone.now() - datetime.timedelta(days=365)
     )
     return round_open(
         actor=sector.analyst,
-        name="Meetronde 2027",
+        name="Meetronde 2026, tweede ronde",
         framework_version=sector.version,
-        period="2027",
+        period="2025-2026",
         sectors=["PO", "VO"],
     )
 

@@ -2,8 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from kompas.assessments.models import AssessmentStatus
+from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.assessments.services import assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.roles import BoardRole
@@ -51,26 +52,73 @@ def test_a_board_s_submissions_are_its_own_newest_first_with_their_consents(sect
     assert sorted(c.audience for c in found[0].consents.all()) == ["inspectorate", "region"]
 
 
-def test_the_latest_approved_evaluation_of_the_version_is_the_one_to_submit(sector):
-    board = sector.board()
+def start(board, sector, period, version=None):
     coordinator = board.board.memberships.get(role=BoardRole.COORDINATOR).user
-    later = assessment_start(
+    return assessment_start(
         access=access_board(user=coordinator, board_id=board.board.pk),
         actor=coordinator,
-        framework_version=sector.version,
-        period="2027",
+        framework_version=version or sector.version,
+        period=period,
     )
 
-    assert (
-        selectors.approved_assessment(board_id=board.board.pk, version_id=sector.version.pk)
-        == board.assessment
+
+def approve(assessment):
+    assessment.status = AssessmentStatus.APPROVED
+    assessment.approved_at = timezone.now()
+    assessment.save()
+    return assessment
+
+
+def fits(board, sector):
+    return selectors.round_evaluation(board=board.board, round_=sector.round)
+
+
+def test_the_round_takes_the_evaluation_that_stands_for_its_year(sector):
+    board = sector.board()  # approved, 2026: the round's year
+    later = start(board, sector, "2027")
+
+    assert fits(board, sector).assessment == board.assessment
+    approve(later)
+    # A 2027 evaluation does not stand for the 2026 round, approved or not.
+    assert fits(board, sector).assessment == board.assessment
+    school_year = approve(start(board, sector, "2025-2026"))
+    # Of the same year the latest approval wins: the school year ending in 2026.
+    assert fits(board, sector).assessment == school_year
+
+
+@pytest.mark.usefixtures("english")
+def test_without_a_fitting_evaluation_the_reason_names_what_the_board_has(sector):
+    board = sector.board()
+    board.assessment.status = AssessmentStatus.SUBMITTED
+    board.assessment.save()
+    assert fits(board, sector).why_not.startswith("Your self-evaluation 2026 is not approved yet")
+
+    board.assessment.period = "2025"
+    board.assessment.status = AssessmentStatus.APPROVED
+    board.assessment.save()
+    found = fits(board, sector)
+    assert found.assessment is None
+    assert found.why_not.startswith(
+        "This round asks for a self-evaluation of 2026; your latest approved one is of 2025."
     )
-    later.status = AssessmentStatus.APPROVED
-    later.save()
-    assert (
-        selectors.approved_assessment(board_id=board.board.pk, version_id=sector.version.pk)
-        == later
+
+    other = import_document(framework_doc(slug=NORMENKADER_SLUG, version="2026.1"))
+    approve(start(board, sector, "2026", version=other))
+    assert "uses" in fits(board, sector).why_not
+    assert "this round asks for" in fits(board, sector).why_not
+
+
+@pytest.mark.usefixtures("english")
+def test_a_board_with_only_an_old_draft_is_told_to_have_one_approved(sector):
+    board = sector.board()
+    SelfAssessment.objects.filter(pk=board.assessment.pk).update(
+        period="2024", status=AssessmentStatus.DRAFT
     )
+
+    found = fits(board, sector)
+
+    assert found.assessment is None
+    assert found.why_not.startswith("There is no approved self-evaluation for 2026 yet")
 
 
 def test_another_board_s_consent_is_not_found(sector):

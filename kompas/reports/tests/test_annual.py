@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from docx import Document
 
-from kompas.assessments.models import NormScore
+from kompas.assessments.models import AssessmentStatus, NormScore
 from kompas.assessments.selectors import scores_of, summary
 from kompas.assessments.services import assessment_approve, assessment_start, assessment_submit
 from kompas.audit.models import AuditAction, AuditEvent
@@ -229,6 +229,10 @@ def test_the_text_compares_with_the_previous_period(world):
     )
     for code, level in {"GO.01": 1, "GO.02": 2, "BC.03": 3}.items():
         NormScore.objects.filter(assessment=earlier, norm__code=code).update(level=level)
+    # Only what stood before is compared with: a 2025 draft is not.
+    assert "2025" not in annual_text(board=world.board, year=2026, today=TODAY)
+    earlier.status = AssessmentStatus.APPROVED
+    earlier.save()
 
     text = annual_text(board=world.board, year=2026, today=TODAY)
 

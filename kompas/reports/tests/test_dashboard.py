@@ -87,12 +87,15 @@ def test_the_trend_has_the_approved_periods_and_the_current_draft(client, report
         ("2026", "approved", Decimal("2.0")),
         ("2027", "draft", Decimal("3.0")),
     ]
-    latest = figures.trend[-1]
-    assert (latest.applicable, latest.at_or_above_target) == (
+    # The figures are the approved evaluation's; the draft is the trend's last point only.
+    assert figures.assessment == approved
+    assert figures.in_progress == draft
+    standing = figures.trend[0]
+    assert (standing.applicable, standing.at_or_above_target) == (
         figures.summary.applicable,
         figures.summary.at_or_above_target,
     )
-    assert latest.at_or_above_target_percent == figures.summary.at_or_above_target_percent == 75
+    assert figures.trend[-1].at_or_above_target_percent == 75
 
 
 def test_the_living_plan_shows_progress_and_the_projection(client, report_world):
@@ -137,7 +140,9 @@ def test_a_supervisor_sees_only_approved_evaluations_and_plan_versions(client, r
     assert figures.plan.version == version
     assert figures.plan.projection is None
     assert (figures.plan.measures, figures.plan.overdue, figures.plan.accepted_risks) == (2, 1, 1)
-    assert coordinators.assessment == draft
+    # The coordinator sees the same approved figures, with the draft named as in progress.
+    assert coordinators.assessment == approved
+    assert coordinators.in_progress == draft
     assert coordinators.plan.measures == 3
     assert [point.period for point in coordinators.trend] == ["2026", "2027"]
     assert reverse("plans:plan", args=[report_world.board.pk]) not in response.text
