@@ -7,9 +7,12 @@ export must carry whatever a field holds, including what the forms would refuse 
 
 import copy
 import datetime
+from collections import deque
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.utils import timezone
 
 from kompas.accounts.models import User
@@ -27,7 +30,7 @@ from kompas.boards.models import (
 )
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.boards.services import group_join, invitation_create
-from kompas.exports.board_export import dump_board_document
+from kompas.exports.board_export import SECTIONS, dump_board_document
 from kompas.exports.board_import import BoardFileError, board_import
 from kompas.incidents.models import Incident, IncidentMeasure
 from kompas.incidents.services import (
@@ -345,3 +348,52 @@ def refusal(document):
     with pytest.raises(BoardFileError) as caught:
         board_import(document=document, filename="board.json", actor_email="test")
     return caught.value
+
+
+# --- what a board owns --------------------------------------------------------------------
+
+
+def board_lookup(model: type[models.Model]) -> str | None:
+    """How rows of `model` find their board: the shortest path of foreign keys up its parent
+    chain ("board", "submission__board"), "board_id" for a plain board key (the audit trail's),
+    "pk" for the board itself; None for a model that belongs to no board."""
+    if model is Board:
+        return "pk"
+    if any(field.name == "board_id" for field in model._meta.concrete_fields):
+        return "board_id"
+    queue: deque[tuple[type[models.Model], str]] = deque([(model, "")])
+    seen = {model}
+    while queue:
+        current, prefix = queue.popleft()
+        for field in current._meta.concrete_fields:
+            target = field.related_model if field.many_to_one or field.one_to_one else None
+            if not isinstance(target, type) or target in seen:
+                continue
+            if target is Board:
+                return f"{prefix}{field.name}"
+            seen.add(target)
+            queue.append((target, f"{prefix}{field.name}__"))
+    return None
+
+
+def board_owned_models() -> list[type[models.Model]]:
+    """Every installed model with a board key, directly or through its parents."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if board_lookup(model) is not None
+    ]
+
+
+def exported_rows(board: Board) -> dict[str, int]:
+    """Per model the board document carries (its registry), the board's rows of it."""
+    result = {}
+    for section in SECTIONS:
+        for model in section.models:
+            lookup = board_lookup(model)
+            assert lookup is not None, f"{model._meta.label} is exported but owns no board"
+            value = board.pk if lookup in ("pk", "board_id") else board
+            result[model._meta.label] = (
+                model._default_manager.filter(**{lookup: value}).distinct().count()
+            )
+    return result

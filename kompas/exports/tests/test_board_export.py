@@ -25,6 +25,7 @@ from kompas.exports.tests.export_world import (
     ExportWorld,
     as_new_board,
     counts,
+    exported_rows,
     refusal,
     stored_files,
     text_of,
@@ -43,6 +44,10 @@ def test_export_import_into_a_fresh_database_and_export_again_gives_the_same_doc
     world = ExportWorld()
     text = text_of(board_document(board=world.board))
     first = json.loads(text)
+    rows = exported_rows(world.board)
+    # The world has rows of every model the document carries: incidents with their norms and
+    # measures from lessons, submissions with cells, scores, domains, services and consents.
+    assert [label for label, count in rows.items() if count == 0] == []
     assert first["audit_trail"]["events"]  # the world's services recorded what they did
 
     call_command("flush", interactive=False)
@@ -51,7 +56,9 @@ def test_export_import_into_a_fresh_database_and_export_again_gives_the_same_doc
     result = board_import(document=first, actor_email="manage.py import_board")
 
     assert text_of(board_document(board=result.board)) == text
+    assert exported_rows(result.board) == rows
     assert sorted(result.created_people) == [person["email"] for person in first["people"]]
+    assert result.created_rounds == ["Meetronde 2026 (period 2026, test-kader 1.0)"]
     assert list(audit_verify()) == []
 
 
@@ -115,6 +122,11 @@ def test_every_text_field_comes_back_literally(export_world):
         plan["versions"][0]["note"],
         plan["versions"][0]["snapshot"]["measures"][0]["title"],
         again["annual_reports"][0]["text"],
+        again["incidents"][0]["title"],
+        again["incidents"][0]["description"],
+        again["incidents"][0]["lessons"],
+        again["incidents"][0]["delay_reason"],
+        again["incidents"][0]["plan_measures"][0]["lesson"],
     ]
     assert texts == [HOSTILE] * len(texts)
     # The file keeps control characters escaped and everything else as written.
