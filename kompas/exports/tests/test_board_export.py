@@ -485,8 +485,26 @@ def test_import_board_restores_and_reports(export_world, tmp_path, capsys):
     document = as_new_board(board_document(board=export_world.board))
     path.write_text(text_of(document), encoding="utf-8")
     call_command("import_board", str(path))
-    assert "Imported Stichting" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported Stichting" in out
+    assert "Recreated monitoring rounds" not in out  # the round is in this installation
     assert Board.objects.filter(bg_number="42999").exists()
+
+
+def test_import_board_names_the_rounds_it_recreated(export_world, tmp_path, capsys):
+    path = tmp_path / "board.json"
+    document = as_new_board(board_document(board=export_world.board))
+    document["submissions"][0]["round"]["name"] = "Meetronde elders"
+    path.write_text(text_of(document), encoding="utf-8")
+
+    call_command("import_board", str(path))
+
+    captured = capsys.readouterr()
+    assert (
+        "Recreated monitoring rounds, closed, to hold the board's submissions: "
+        "Meetronde elders (period 2026, test-kader 1.0)"
+    ) in captured.out
+    assert "Meetronde elders" in captured.err  # and as a warning
 
 
 def test_import_board_lists_the_problems_and_writes_nothing(export_world, tmp_path):
