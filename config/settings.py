@@ -326,6 +326,11 @@ EXCEL_IMPORT_MAX_UNPACKED_BYTES = env_int(
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
+# The platform admin's restore of a board from its export (docs/board-export.md): the uploaded
+# file waits here, under a random name, between the preview and the confirmation.
+BOARD_RESTORE_ROOT = VAR_DIR / "restores"
+BOARD_RESTORE_MAX_BYTES = env_int("BOARD_RESTORE_MAX_BYTES", default=200 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

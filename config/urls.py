@@ -23,5 +23,6 @@ urlpatterns = [
     path("platform/", include("kompas.boards.platform_urls")),
     path("", include("kompas.monitoring.urls")),
     path("", include("kompas.incidents.urls")),
+    path("", include("kompas.exports.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -162,6 +162,9 @@ ACCESS = {
     "incidents:handoff_txt": OnBoard(Action.VIEW_INCIDENTS),
     "incidents:handoff_json": OnBoard(Action.VIEW_INCIDENTS),
     "monitoring:incident_counts": Sector((SectorRole.PROGRAMME_ANALYST,)),
+    "exports:board_download": OnBoard(Action.EXPORT_BOARD),
+    "exports:restore": Sector((SectorRole.PLATFORM_ADMIN,)),
+    "exports:restore_confirm": Sector((SectorRole.PLATFORM_ADMIN,), post_only=True),
 }
 # Third-party URL sets with their own access rules: sign-in and account self-service
 # (django-allauth, under accounts/) and Django's admin (staff only).

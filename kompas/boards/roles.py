@@ -43,6 +43,7 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BOARD = "manage_board"  # schools, groups joined
     VIEW_AUDIT = "view_audit"
+    EXPORT_BOARD = "export_board"  # download the board's complete data (docs/board-export.md)
 
 
 _READ_ALL = {Action.VIEW_REPORTS, Action.VIEW, Action.VIEW_EVIDENCE}
@@ -70,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_MEMBERS,
             Action.MANAGE_BOARD,
             Action.VIEW_AUDIT,
+            Action.EXPORT_BOARD,
         }
     ),
     BoardRole.CONTRIBUTOR: frozenset(

@@ -39,7 +39,11 @@ def my_boards(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def board_home(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     board = selectors.board_overview(board_id=access.board.pk)
-    return render(request, "boards/home.html", {"access": access, "board": board})
+    return render(
+        request,
+        "boards/home.html",
+        {"access": access, "board": board, "may_export": access.may(Action.EXPORT_BOARD)},
+    )
 
 
 def invite_from_form(request: AuthenticatedHttpRequest, board: Board, form: InvitationForm) -> bool:

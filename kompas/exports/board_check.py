@@ -6,12 +6,8 @@ the frameworks are installed, every evidence file matches its SHA-256, the audit
 its SHA-256. Nothing in this module writes to the database.
 """
 
-import base64
-import binascii
 import datetime
-import hashlib
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,21 +15,31 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from kompas.assessments.models import (
-    EvidenceKind,
-)
-from kompas.boards.models import (
-    Board,
-    School,
-)
-from kompas.exports.board_export import (
+from kompas.boards.models import Board, School
+from kompas.exports import evaluations_part, incidents_part, submissions_part
+from kompas.exports.document import (
     FORMAT,
     SCHEMA_VERSION,
+    BoardFileError,
+    Checked,
+    EvaluationKey,
+    JsonPath,
+    evaluation_key,
     map_snapshot_measures,
+    show,
     trail_digest,
 )
-from kompas.frameworks.fileformat import LocatedFileError, Problem
+from kompas.frameworks.fileformat import Problem
 from kompas.frameworks.models import FrameworkVersion, Norm
+
+__all__ = [
+    "BoardFileError",
+    "Checked",
+    "EvaluationKey",
+    "check_board_document",
+    "evaluation_key",
+    "parse_board_file",
+]
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "board-export.schema.json"
 PERSON_KEYS = frozenset(
@@ -50,17 +56,12 @@ PERSON_KEYS = frozenset(
         "owner",
         "author",
         "withdrawn_by",
+        "proposed_by",
+        "reported_by",
+        "decided_by",
+        "granted_by",
     }
 )
-
-JsonPath = tuple[str | int, ...]
-VersionKey = tuple[str, str]
-EvaluationKey = tuple[str, str, str, int]
-
-
-class BoardFileError(LocatedFileError):
-    """A board document that cannot be imported, with every problem found and where."""
-
 
 # --- reading --------------------------------------------------------------------------------
 
@@ -140,48 +141,24 @@ def _describe(error: ValidationError) -> str:
         return "unknown field " + ", ".join(repr(name) for name in sorted(set(value) - set(known)))
     if error.validator == "format":
         kind = "date" if error.validator_value == "kompas-date" else "UTC timestamp"
-        return f"{_show(value)} is not a valid {kind}"
+        return f"{show(value)} is not a valid {kind}"
     if error.validator == "oneOf":
         # The alternatives are "nothing" or one shape; the shape's own complaint is the useful one.
         for alternative in error.context or []:
             if alternative.validator != "type" or alternative.validator_value != "null":
                 return _describe(alternative)
     return (
-        f"{_show(value)}: {error.message}"
+        f"{show(value)}: {error.message}"
         if error.validator in {"pattern", "enum"}
         else error.message
     )
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    return json.dumps(value)[:60]
-
-
-@dataclass
-class Checked:
-    """What the checks found in this installation, for the writing step."""
-
-    versions: dict[VersionKey, FrameworkVersion] = field(default_factory=dict)
-    norms: dict[tuple[str, str, str], Norm] = field(default_factory=dict)
-    listed: set[VersionKey] = field(default_factory=set)
-    files: dict[str, bytes] = field(default_factory=dict)  # by SHA-256
-    warnings: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def report(self, path: JsonPath, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def norm(self, ref: dict[str, str]) -> Norm | None:
-        return self.norms.get((ref["framework"], ref["framework_version"], ref["code"]))
-
-
 def check_board_document(document: Any, *, filename: str = "document") -> Checked:
     """Every problem with the document, against this installation; raises BoardFileError.
 
-    A document of schema version 2 is read as version 3 with no sector services recorded (it
-    is upgraded in place, so that the import reads it the same way).
+    Documents of older schema versions are upgraded in place first (`_upgrade`), so that the
+    import reads them the same way.
     """
     if not isinstance(document, dict):
         raise BoardFileError(filename, [Problem((), "the document must be a JSON object")])
@@ -189,12 +166,41 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
         raise BoardFileError(
             filename, [Problem(("format",), f"expected {FORMAT!r}: this is not a board export")]
         )
+    read_version = document.get("schema_version")
+    _upgrade(document, filename)
+    problems = _schema_problems(document)
+    if problems:
+        raise BoardFileError(filename, problems)
+    context = Checked(read_version=read_version)
+    _check_installation(document, context)
+    _check_people(document, context)
+    evaluations_part.check_files(document["files"], context)
+    evaluations_part.check_evaluations(document, context)
+    _check_plan(document, context)
+    incidents_part.check_incidents(document, context)
+    submissions_part.check_submissions(document, context)
+    _check_audit_trail(document["audit_trail"], context)
+    context.check_unique(document["annual_reports"], ("year", "version"), ("annual_reports",))
+    if context.problems:
+        raise BoardFileError(filename, context.problems)
+    return context
+
+
+# The sections each older schema version lacks: read as the current version, they are empty.
+# Version 2 is version 3 without the sector services a board records; version 3 is version 4
+# without the incident register and the monitoring submissions (docs/board-export.md).
+ADDED_SINCE: dict[int, tuple[str, ...]] = {
+    2: ("services", "incidents", "submissions"),
+    3: ("incidents", "submissions"),
+}
+
+
+def _upgrade(document: dict[str, Any], filename: str) -> None:
+    """Read a document of an older schema version as the current version, in place."""
     version = document.get("schema_version")
-    if version == SCHEMA_VERSION - 1 and "services" not in document:
-        # Version 2 is version 3 without the sector services a board records: none recorded.
-        document["schema_version"], document["services"] = SCHEMA_VERSION, []
-        version = SCHEMA_VERSION
-    if version != SCHEMA_VERSION:
+    if version == SCHEMA_VERSION:
+        return
+    if not isinstance(version, int) or isinstance(version, bool) or version not in ADDED_SINCE:
         # Version 1 carried the source installation's hash chain; it was never released.
         hint = "; export the board again" if version == 1 else ""
         raise BoardFileError(
@@ -202,25 +208,34 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
             [
                 Problem(
                     ("schema_version",),
-                    f"schema version {_show(version)} is not supported; this installation "
+                    f"schema version {show(version)} is not supported; this installation "
                     f"reads schema version {SCHEMA_VERSION}{hint}",
                 )
             ],
         )
-    problems = _schema_problems(document)
-    if problems:
-        raise BoardFileError(filename, problems)
-    context = Checked()
-    _check_installation(document, context)
-    _check_people(document, context)
-    _check_files(document["files"], context)
-    _check_evaluations(document, context)
-    _check_plan(document, context)
-    _check_audit_trail(document["audit_trail"], context)
-    _check_unique(document["annual_reports"], ("year", "version"), ("annual_reports",), context)
-    if context.problems:
-        raise BoardFileError(filename, context.problems)
-    return context
+    later = [name for name in ADDED_SINCE[version] if name in document]
+    if later:
+        raise BoardFileError(
+            filename,
+            [
+                Problem(
+                    ("schema_version",),
+                    f"schema version {version} has no section "
+                    + ", ".join(repr(name) for name in later)
+                    + f", but this document has: it is not a version {version} export",
+                )
+            ],
+        )
+    for name in ADDED_SINCE[version]:
+        document[name] = []
+    # Before version 4 a risk was only ever accepted, never proposed first.
+    plan = document.get("plan")
+    acceptances = plan.get("risk_acceptances") if isinstance(plan, dict) else None
+    for acceptance in acceptances if isinstance(acceptances, list) else []:
+        if isinstance(acceptance, dict):
+            acceptance.setdefault("proposed_by", None)
+            acceptance.setdefault("proposed_at", None)
+    document["schema_version"] = SCHEMA_VERSION
 
 
 def _check_installation(document: dict[str, Any], context: Checked) -> None:
@@ -231,7 +246,7 @@ def _check_installation(document: dict[str, Any], context: Checked) -> None:
             f"a board with bevoegd-gezagnummer {bg_number} already exists in this installation; "
             "a board is imported only into an installation without it",
         )
-    _check_unique(document["schools"], ("brin",), ("schools",), context)
+    context.check_unique(document["schools"], ("brin",), ("schools",))
     taken = set(
         School.objects.filter(
             brin__in=[school["brin"] for school in document["schools"]]
@@ -243,10 +258,10 @@ def _check_installation(document: dict[str, Any], context: Checked) -> None:
                 ("schools", index, "brin"),
                 f"BRIN {school['brin']} already belongs to a school of another board here",
             )
-    _check_unique(document["groups"], ("name",), ("groups",), context)
-    _check_unique(document["services"], ("service",), ("services",), context)
-    _check_unique(
-        document["frameworks"], ("framework", "framework_version"), ("frameworks",), context
+    context.check_unique(document["groups"], ("name",), ("groups",))
+    context.check_unique(document["services"], ("service",), ("services",))
+    context.check_unique(
+        document["frameworks"], ("framework", "framework_version"), ("frameworks",)
     )
     for index, entry in enumerate(document["frameworks"]):
         key = (entry["framework"], entry["framework_version"])
@@ -273,24 +288,12 @@ def _check_installation(document: dict[str, Any], context: Checked) -> None:
             context.norms[(*key, norm.code)] = norm
 
 
-def _check_unique(
-    items: list[dict[str, Any]], keys: tuple[str, ...], path: JsonPath, context: Checked
-) -> None:
-    seen: set[tuple[Any, ...]] = set()
-    for index, item in enumerate(items):
-        value = tuple(item[key] for key in keys)
-        if value in seen:
-            shown = ", ".join(f"{key} {_show(item[key])}" for key in keys)
-            context.report((*path, index), f"appears twice ({shown})")
-        seen.add(value)
-
-
 def _check_people(document: dict[str, Any], context: Checked) -> None:
     known: set[str] = set()
     for index, person in enumerate(document["people"]):
         email = person["email"].lower()
         if email in known:
-            context.report(("people", index, "email"), f"{_show(person['email'])} appears twice")
+            context.report(("people", index, "email"), f"{show(person['email'])} appears twice")
         known.add(email)
     members: set[str] = set()
     for index, member in enumerate(document["members"]):
@@ -306,7 +309,7 @@ def _check_people(document: dict[str, Any], context: Checked) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 if key in PERSON_KEYS and isinstance(item, str) and item.lower() not in known:
-                    context.report((*path, key), f"{_show(item)} is not listed under people")
+                    context.report((*path, key), f"{show(item)} is not listed under people")
                 elif key not in skipped:
                     walk(item, (*path, key))
         elif isinstance(value, list):
@@ -316,86 +319,10 @@ def _check_people(document: dict[str, Any], context: Checked) -> None:
     walk(document, ())
 
 
-def evaluation_key(item: dict[str, Any]) -> EvaluationKey:
-    return (item["framework"], item["framework_version"], item["period"], item["version"])
-
-
-def _check_evaluations(document: dict[str, Any], context: Checked) -> None:
-    evaluations = document["evaluations"]
-    _check_unique(
-        evaluations,
-        ("framework", "framework_version", "period", "version"),
-        ("evaluations",),
-        context,
-    )
-    keys = {evaluation_key(item) for item in evaluations}
-    for index, evaluation in enumerate(evaluations):
-        path: JsonPath = ("evaluations", index)
-        version = (evaluation["framework"], evaluation["framework_version"])
-        if version not in context.versions:
-            if version not in context.listed:
-                context.report(
-                    path,
-                    f"framework {version[0]} version {version[1]} is not listed under frameworks",
-                )
-            continue
-        started = evaluation["started_from"]
-        if started is not None and evaluation_key(started) not in keys:
-            context.report((*path, "started_from"), "refers to an evaluation not in the document")
-        codes: set[str] = set()
-        for number, score in enumerate(evaluation["scores"]):
-            where: JsonPath = (*path, "scores", number)
-            if (*version, score["norm"]) not in context.norms:
-                context.report(
-                    (*where, "norm"), f"no norm {score['norm']!r} in {version[0]} {version[1]}"
-                )
-            if score["norm"] in codes:
-                context.report((*where, "norm"), f"norm {score['norm']!r} is scored twice")
-            codes.add(score["norm"])
-            for position, item in enumerate(score["evidence"]):
-                _check_evidence(item, (*where, "evidence", position), context)
-
-
-def _check_files(files: list[dict[str, Any]], context: Checked) -> None:
-    for index, item in enumerate(files):
-        path: JsonPath = ("files", index)
-        if item["sha256"] in context.files:
-            context.report((*path, "sha256"), "appears twice")
-            continue
-        try:
-            data = base64.b64decode(item["content"], validate=True)
-        except binascii.Error:
-            context.report((*path, "content"), "is not valid base64")
-            continue
-        if hashlib.sha256(data).hexdigest() != item["sha256"]:
-            context.report(
-                (*path, "content"),
-                "does not match its SHA-256: the file was changed or damaged",
-            )
-        elif item["size"] != len(data):
-            context.report(
-                (*path, "size"), f"is {item['size']}, but the content has {len(data)} bytes"
-            )
-        else:
-            context.files[item["sha256"]] = data
-
-
-def _check_evidence(item: dict[str, Any], path: JsonPath, context: Checked) -> None:
-    if item["kind"] == EvidenceKind.LINK:
-        if item["sha256"] or item["size"] is not None or not item["url"]:
-            context.report(path, "a link has a url, and no SHA-256 or size")
-    elif not item["sha256"] or item["size"] is None or item["url"] or not item["original_name"]:
-        context.report(path, "a file has a name, a size and a SHA-256, and no url")
-    elif item["sha256"] not in context.files:
-        context.report((*path, "sha256"), "no file with this SHA-256 under files")
-    elif item["size"] != len(context.files[item["sha256"]]):
-        context.report((*path, "size"), "differs from the size of the file under files")
-
-
 def _check_plan(document: dict[str, Any], context: Checked) -> None:
     plan = document["plan"]
     evaluations = {evaluation_key(item) for item in document["evaluations"]}
-    _check_unique(plan["measures"], ("id",), ("plan", "measures"), context)
+    context.check_unique(plan["measures"], ("id",), ("plan", "measures"))
     for index, measure in enumerate(plan["measures"]):
         path: JsonPath = ("plan", "measures", index)
         if measure["start_date"] is not None and measure["start_date"] > measure["due_date"]:
@@ -403,20 +330,24 @@ def _check_plan(document: dict[str, Any], context: Checked) -> None:
         linked: set[tuple[str, ...]] = set()
         for number, link in enumerate(measure["norms"]):
             key = tuple(link["norm"].values())
-            _check_norm(link["norm"], (*path, "norms", number, "norm"), context)
+            context.check_norm(link["norm"], (*path, "norms", number, "norm"))
             if key in linked:
                 context.report((*path, "norms", number), "links the same norm twice")
             linked.add(key)
     active: set[tuple[str, ...]] = set()
     for index, acceptance in enumerate(plan["risk_acceptances"]):
         path = ("plan", "risk_acceptances", index)
-        _check_norm(acceptance["norm"], (*path, "norm"), context)
+        context.check_norm(acceptance["norm"], (*path, "norm"))
+        if acceptance["accepted_at"] is None and acceptance["proposed_at"] is None:
+            context.report(path, "a risk acceptance that was neither proposed nor accepted")
+        if (acceptance["accepted_at"] is None) != (acceptance["accepted_by"] is None):
+            context.report(path, "accepted_at and accepted_by go together")
         if acceptance["withdrawn_at"] is None:
             key = tuple(acceptance["norm"].values())
             if key in active:
                 context.report(path, "a second active acceptance of the same norm")
             active.add(key)
-    _check_unique(plan["versions"], ("number",), ("plan", "versions"), context)
+    context.check_unique(plan["versions"], ("number",), ("plan", "versions"))
     ids = {measure["id"]: measure["id"] for measure in plan["measures"]}
     for index, version in enumerate(plan["versions"]):
         path = ("plan", "versions", index)
@@ -427,20 +358,6 @@ def _check_plan(document: dict[str, Any], context: Checked) -> None:
             map_snapshot_measures(version["snapshot"], ids, where=str(version["number"]))
         except Exception:  # noqa: BLE001 - any malformed snapshot is reported, not raised
             context.report((*path, "snapshot"), "refers to a measure that is not in the document")
-
-
-def _check_norm(ref: dict[str, str], path: JsonPath, context: Checked) -> None:
-    key = (ref["framework"], ref["framework_version"])
-    if key not in context.versions:
-        if key not in context.listed:  # a listed one that is missing is reported there
-            context.report(
-                path,
-                f"framework {key[0]} version {key[1]} is not listed under frameworks",
-            )
-    elif context.norm(ref) is None:
-        context.report(
-            path, f"no norm {ref['code']!r} in {ref['framework']} {ref['framework_version']}"
-        )
 
 
 def _check_audit_trail(trail: dict[str, Any], context: Checked) -> None:

@@ -12,21 +12,12 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
 from kompas.accounts.models import User
-from kompas.assessments.models import (
-    AssessmentStatus,
-    Evidence,
-    EvidenceKind,
-    NormScore,
-    SelfAssessment,
-    evidence_storage,
-)
+from kompas.assessments.models import SelfAssessment, evidence_storage
 from kompas.audit.models import AuditAction, AuditChain, AuditEvent, board_chain
 from kompas.audit.services import audit_record, event_hash
 from kompas.boards.models import (
@@ -38,16 +29,23 @@ from kompas.boards.models import (
     Membership,
     School,
 )
-from kompas.exports.board_check import (
+from kompas.exports import evaluations_part, incidents_part, submissions_part
+from kompas.exports.board_check import check_board_document, parse_board_file
+from kompas.exports.document import (
     BoardFileError,
     Checked,
     EvaluationKey,
-    Problem,
-    check_board_document,
+    Rows,
+    amount_of,
+    create_rows,
+    date_of,
+    day_of,
     evaluation_key,
-    parse_board_file,
+    map_snapshot_measures,
+    moment_of,
+    when,
 )
-from kompas.exports.board_export import map_snapshot_measures
+from kompas.frameworks.fileformat import Problem
 from kompas.monitoring.models import ServiceUse
 from kompas.plans.models import (
     Measure,
@@ -68,13 +66,24 @@ class ImportResult:
     board: Board
     created_people: list[str]
     warnings: list[str]
+    created_rounds: list[str]
 
 
 # --- writing --------------------------------------------------------------------------------
 
 
-def board_import(*, document: Any, filename: str = "document", actor_email: str) -> ImportResult:
-    """Create the board the document describes; all or nothing, and nothing unless it all checks."""
+def board_import(
+    *,
+    document: Any,
+    filename: str = "document",
+    actor: User | None = None,
+    actor_email: str = "",
+) -> ImportResult:
+    """Create the board the document describes; all or nothing, and nothing unless it all checks.
+
+    Recorded on the platform chain, by `actor` (the platform admin's restore page) or under
+    `actor_email` (the command).
+    """
     context = check_board_document(document, filename=filename)
     stored: list[str] = []
     try:
@@ -87,6 +96,7 @@ def board_import(*, document: Any, filename: str = "document", actor_email: str)
             # exporting it again gives the same document.
             audit_record(
                 action=AuditAction.CREATE,
+                actor=actor,
                 actor_email=actor_email,
                 obj=board,
                 changes={
@@ -95,9 +105,10 @@ def board_import(*, document: Any, filename: str = "document", actor_email: str)
                         {
                             "file": filename,
                             "bg_number": board.bg_number,
-                            "schema_version": document["schema_version"],
+                            "schema_version": context.read_version,
                             "audit_trail_sha256": trail["sha256"],
                             "audit_trail_events": len(trail["events"]),
+                            "rounds_created": writer.created_rounds,
                         },
                     ]
                 },
@@ -111,41 +122,7 @@ def board_import(*, document: Any, filename: str = "document", actor_email: str)
                 filename, [Problem((), f"the database refused the data: {error}")]
             ) from None
         raise
-    return ImportResult(board, writer.created, context.warnings)
-
-
-def _when(value: str | None) -> datetime.datetime | None:
-    return None if value is None else datetime.datetime.fromisoformat(value)
-
-
-def _moment(value: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(value)
-
-
-def _day(value: str | None) -> datetime.date | None:
-    return None if value is None else datetime.date.fromisoformat(value)
-
-
-def _date(value: str) -> datetime.date:
-    return datetime.date.fromisoformat(value)
-
-
-def _amount(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _create(
-    model: type[models.Model], rows: list[tuple[models.Model, dict[str, Any]]]
-) -> list[Any]:
-    """Insert rows, then put back the timestamps Django sets on creation (auto_now_add)."""
-    objects = model._default_manager.bulk_create([row for row, _stamps in rows])
-    names = sorted({name for _row, stamps in rows for name in stamps})
-    for row, stamps in rows:
-        for name, value in stamps.items():
-            setattr(row, name, value)
-    if names and objects:
-        model._default_manager.bulk_update(objects, names)
-    return objects
+    return ImportResult(board, writer.created, context.warnings, writer.created_rounds)
 
 
 class _Writer:
@@ -155,8 +132,8 @@ class _Writer:
         self.stored = stored
         self.people: dict[str, User] = {}
         self.created: list[str] = []
+        self.created_rounds: list[str] = []
         self.evaluations: dict[EvaluationKey, SelfAssessment] = {}
-        self.stored_by_sha: dict[str, str] = {}
 
     def person(self, email: str | None) -> User | None:
         return None if email is None else self.people[email.lower()]
@@ -171,7 +148,7 @@ class _Writer:
             region=data["region"],
             is_active=data["is_active"],
         )
-        board.created_at = _when(data["created_at"])  # type: ignore[assignment]
+        board.created_at = when(data["created_at"])  # type: ignore[assignment]
         Board.objects.filter(pk=board.pk).update(created_at=board.created_at)
         BoardSector.objects.bulk_create(
             BoardSector(board=board, sector=sector) for sector in self.document["sectors"]
@@ -183,8 +160,24 @@ class _Writer:
         self._groups(board)
         self._services(board)
         self._members(board)
-        self._evaluations(board)
-        self._plan(board)
+        self.evaluations = evaluations_part.EvaluationWriter(
+            board=board, context=self.context, person=self.person, stored=self.stored
+        ).write(self.document["evaluations"])
+        measures = self._plan(board)
+        incidents_part.write_incidents(
+            items=self.document["incidents"],
+            context=self.context,
+            board=board,
+            person=self.person,
+            measures=measures,
+        )
+        self.created_rounds = submissions_part.write_submissions(
+            items=self.document["submissions"],
+            context=self.context,
+            board=board,
+            person=self.person,
+            evaluations=self.evaluations,
+        )
         self._annual_reports(board)
         return board
 
@@ -199,7 +192,7 @@ class _Writer:
             self.people[email] = user
 
     def _groups(self, board: Board) -> None:
-        rows: list[tuple[models.Model, dict[str, Any]]] = []
+        rows: Rows = []
         for item in self.document["groups"]:
             # Groups are shared between boards: an existing one is joined as it is.
             group, _created = Group.objects.get_or_create(
@@ -208,11 +201,11 @@ class _Writer:
             membership = GroupMembership(
                 group=group, board=board, shares_named_results=item["shares_named_results"]
             )
-            rows.append((membership, {"joined_at": _when(item["joined_at"])}))
-        _create(GroupMembership, rows)
+            rows.append((membership, {"joined_at": when(item["joined_at"])}))
+        create_rows(GroupMembership, rows)
 
     def _services(self, board: Board) -> None:
-        _create(
+        create_rows(
             ServiceUse,
             [
                 (
@@ -220,20 +213,20 @@ class _Writer:
                         board=board,
                         service=item["service"],
                         status=item["status"],
-                        started_on=_day(item["started_on"]),
-                        ended_on=_day(item["ended_on"]),
+                        started_on=day_of(item["started_on"]),
+                        ended_on=day_of(item["ended_on"]),
                         note=item["note"],
                         updated_by=self.person(item["updated_by"]),
                         revision=item["revision"],
                     ),
-                    {"updated_at": _when(item["updated_at"])},
+                    {"updated_at": when(item["updated_at"])},
                 )
                 for item in self.document["services"]
             ],
         )
 
     def _members(self, board: Board) -> None:
-        _create(
+        create_rows(
             Membership,
             [
                 (
@@ -242,14 +235,14 @@ class _Writer:
                         board=board,
                         role=item["role"],
                         is_active=item["is_active"],
-                        ends_on=_day(item["ends_on"]),
+                        ends_on=day_of(item["ends_on"]),
                     ),
-                    {"created_at": _when(item["created_at"])},
+                    {"created_at": when(item["created_at"])},
                 )
                 for item in self.document["members"]
             ],
         )
-        _create(
+        create_rows(
             Invitation,
             [
                 (
@@ -260,113 +253,23 @@ class _Writer:
                         # A fresh secret nobody holds: links sent by the old installation die.
                         token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
                         invited_by=self.person(item["invited_by"]),
-                        expires_at=_moment(item["expires_at"]),
-                        accepted_at=_when(item["accepted_at"]),
+                        expires_at=moment_of(item["expires_at"]),
+                        accepted_at=when(item["accepted_at"]),
                         accepted_by=self.person(item["accepted_by"]),
                     ),
-                    {"created_at": _when(item["created_at"])},
+                    {"created_at": when(item["created_at"])},
                 )
                 for item in self.document["invitations"]
             ],
         )
 
-    def _evaluations(self, board: Board) -> None:
-        items = self.document["evaluations"]
-        # Created as drafts, so that their evidence may be added; the status comes last.
-        assessments = _create(
-            SelfAssessment,
-            [
-                (
-                    SelfAssessment(
-                        board=board,
-                        framework_version=self.context.versions[
-                            (item["framework"], item["framework_version"])
-                        ],
-                        period=item["period"],
-                        version=item["version"],
-                        status=AssessmentStatus.DRAFT,
-                        reopen_reason=item["reopen_reason"],
-                        created_by=self.person(item["created_by"]),
-                    ),
-                    {},
-                )
-                for item in items
-            ],
-        )
-        for item, assessment in zip(items, assessments, strict=True):
-            self.evaluations[evaluation_key(item)] = assessment
-        for item, assessment in zip(items, assessments, strict=True):
-            self._scores(board, assessment, item)
-        for item, assessment in zip(items, assessments, strict=True):
-            started = item["started_from"]
-            SelfAssessment.objects.filter(pk=assessment.pk).update(
-                status=item["status"],
-                started_from=self.evaluations[evaluation_key(started)] if started else None,
-                created_at=_when(item["created_at"]),
-                submitted_at=_when(item["submitted_at"]),
-                submitted_by=self.person(item["submitted_by"]),
-                approved_at=_when(item["approved_at"]),
-                approved_by=self.person(item["approved_by"]),
-            )
-
-    def _scores(self, board: Board, assessment: SelfAssessment, item: dict[str, Any]) -> None:
-        version = (item["framework"], item["framework_version"])
-        scores = NormScore.objects.bulk_create(
-            NormScore(
-                assessment=assessment,
-                norm=self.context.norms[(*version, score["norm"])],
-                level=score["level"],
-                target_level=score["target_level"],
-                not_applicable=score["not_applicable"],
-                not_applicable_reason=score["not_applicable_reason"],
-                explanation=score["explanation"],
-                assignee=self.person(score["assignee"]),
-                to_confirm=score["to_confirm"],
-                revision=score["revision"],
-                updated_by=self.person(score["updated_by"]),
-                updated_at=_when(score["updated_at"]),
-            )
-            for score in item["scores"]
-        )
-        rows: list[tuple[models.Model, dict[str, Any]]] = []
-        for data, score in zip(item["scores"], scores, strict=True):
-            for evidence in data["evidence"]:
-                row = Evidence(
-                    board=board,
-                    score=score,
-                    kind=evidence["kind"],
-                    original_name=evidence["original_name"],
-                    content_type=evidence["content_type"],
-                    size=evidence["size"],
-                    sha256=evidence["sha256"],
-                    url=evidence["url"],
-                    title=evidence["title"],
-                    added_by=self.person(evidence["added_by"]),
-                    removed_by=self.person(evidence["removed_by"]),
-                    removed_at=_when(evidence["removed_at"]),
-                )
-                if row.kind == EvidenceKind.FILE:
-                    self._store(row)
-                rows.append((row, {"added_at": _when(evidence["added_at"])}))
-        _create(Evidence, rows)
-
-    def _store(self, row: Evidence) -> None:
-        # One stored file per SHA-256, shared by its copies, as the evaluations keep them.
-        name = self.stored_by_sha.get(row.sha256)
-        if name is None:
-            content = ContentFile(self.context.files[row.sha256])
-            row.file.save(row.original_name, content, save=False)
-            self.stored.append(str(row.file.name))
-            self.stored_by_sha[row.sha256] = str(row.file.name)
-        else:
-            row.file.name = name
-
-    def _plan(self, board: Board) -> None:
+    def _plan(self, board: Board) -> dict[int, Measure]:
+        """The plan, its measures and versions; returns the measures by document id."""
         data = self.document["plan"]
         if data["deadline"] is not None:
-            plan = Plan.objects.create(board=board, deadline=_date(data["deadline"]))
-            Plan.objects.filter(pk=plan.pk).update(updated_at=_when(data["updated_at"]))
-        measures = _create(
+            plan = Plan.objects.create(board=board, deadline=date_of(data["deadline"]))
+            Plan.objects.filter(pk=plan.pk).update(updated_at=when(data["updated_at"]))
+        measures = create_rows(
             Measure,
             [
                 (
@@ -375,19 +278,19 @@ class _Writer:
                         title=item["title"],
                         description=item["description"],
                         owner=self.person(item["owner"]),
-                        start_date=_day(item["start_date"]),
-                        due_date=_date(item["due_date"]),
+                        start_date=day_of(item["start_date"]),
+                        due_date=date_of(item["due_date"]),
                         status=item["status"],
-                        effort_days=_amount(item["effort_days"]),
-                        cost_euros=_amount(item["cost_euros"]),
+                        effort_days=amount_of(item["effort_days"]),
+                        cost_euros=amount_of(item["cost_euros"]),
                         priority=item["priority"],
-                        completed_at=_day(item["completed_at"]),
+                        completed_at=day_of(item["completed_at"]),
                         revision=item["revision"],
                         created_by=self.person(item["created_by"]),
                         updated_by=self.person(item["updated_by"]),
-                        updated_at=_when(item["updated_at"]),
+                        updated_at=when(item["updated_at"]),
                     ),
-                    {"created_at": _when(item["created_at"])},
+                    {"created_at": when(item["created_at"])},
                 )
                 for item in data["measures"]
             ],
@@ -402,7 +305,7 @@ class _Writer:
             for item, measure in pairs
             for link in item["norms"]
         )
-        _create(
+        create_rows(
             MeasureUpdate,
             [
                 (
@@ -414,29 +317,29 @@ class _Writer:
                         remark=update["remark"],
                         evidence_url=update["evidence_url"],
                     ),
-                    {"created_at": _when(update["created_at"])},
+                    {"created_at": when(update["created_at"])},
                 )
                 for item, measure in pairs
                 for update in item["updates"]
             ],
         )
-        _create(
+        create_rows(
             ReminderSent,
             [
                 (
                     ReminderSent(
                         measure=measure,
                         kind=reminder["kind"],
-                        due_date=_date(reminder["due_date"]),
+                        due_date=date_of(reminder["due_date"]),
                         recipient=reminder["recipient"],
                     ),
-                    {"sent_at": _when(reminder["sent_at"])},
+                    {"sent_at": when(reminder["sent_at"])},
                 )
                 for item, measure in pairs
                 for reminder in item["reminders"]
             ],
         )
-        _create(
+        create_rows(
             RiskAcceptance,
             [
                 (
@@ -444,11 +347,13 @@ class _Writer:
                         board=board,
                         norm=self.context.norm(item["norm"]),
                         reason=item["reason"],
-                        review_date=_date(item["review_date"]),
+                        review_date=date_of(item["review_date"]),
+                        proposed_by=self.person(item["proposed_by"]),
+                        proposed_at=when(item["proposed_at"]),
                         accepted_by=self.person(item["accepted_by"]),
-                        accepted_at=_when(item["accepted_at"]),
+                        accepted_at=when(item["accepted_at"]),
                         withdrawn_by=self.person(item["withdrawn_by"]),
-                        withdrawn_at=_when(item["withdrawn_at"]),
+                        withdrawn_at=when(item["withdrawn_at"]),
                     ),
                     {},
                 )
@@ -457,7 +362,7 @@ class _Writer:
         )
         ids = {item["id"]: measure.pk for item, measure in pairs}
         # Plan versions never change once saved; bulk_create inserts them, it updates nothing.
-        _create(
+        create_rows(
             PlanVersion,
             [
                 (
@@ -469,21 +374,22 @@ class _Writer:
                             if item["evaluation"]
                             else None
                         ),
-                        deadline=_date(item["deadline"]),
+                        deadline=date_of(item["deadline"]),
                         approved_by=self.person(item["approved_by"]),
                         note=item["note"],
                         snapshot=map_snapshot_measures(
                             item["snapshot"], ids, where=str(item["number"])
                         ),
                     ),
-                    {"approved_at": _when(item["approved_at"])},
+                    {"approved_at": when(item["approved_at"])},
                 )
                 for item in data["versions"]
             ],
         )
+        return {item["id"]: measure for item, measure in pairs}
 
     def _annual_reports(self, board: Board) -> None:
-        _create(
+        create_rows(
             AnnualReport,
             [
                 (
@@ -497,11 +403,11 @@ class _Writer:
                         revision=item["revision"],
                         created_by=self.person(item["created_by"]),
                         updated_by=self.person(item["updated_by"]),
-                        updated_at=_when(item["updated_at"]),
+                        updated_at=when(item["updated_at"]),
                         approved_by=self.person(item["approved_by"]),
-                        approved_at=_when(item["approved_at"]),
+                        approved_at=when(item["approved_at"]),
                     ),
-                    {"created_at": _when(item["created_at"])},
+                    {"created_at": when(item["created_at"])},
                 )
                 for item in self.document["annual_reports"]
             ],

@@ -760,6 +760,9 @@ def release_now(*, round_: MonitoringRound, final: bool | None = None) -> Releas
     The analyst's way is `services.release_request` (and `round_close`), computed by the worker.
     `final` defaults to whether the round is closed.
     """
+    if round_.opened_by_id is None:
+        # Recreated by a board import to hold that board's submission: it publishes nothing.
+        raise ValueError(f"Round {round_} has no opener here; it is not released.")
     release = Release.objects.create(
         round=round_,
         number=round_.next_release_number(),

@@ -39,8 +39,9 @@ class MonitoringRound(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
+    # Nobody (null) for a round a board import recreated to hold that board's submission.
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)

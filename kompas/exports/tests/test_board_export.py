@@ -3,221 +3,38 @@ import datetime
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from kompas.accounts.models import User
-from kompas.assessments.evidence import evidence_add_file, evidence_add_link, evidence_remove
 from kompas.assessments.models import (
     AssessmentStatus,
     Evidence,
     FrozenError,
-    NormScore,
     SelfAssessment,
 )
-from kompas.assessments.services import assessment_approve, assessment_reopen, assessment_submit
 from kompas.audit.models import PLATFORM_CHAIN, AuditAction, AuditEvent, board_chain
 from kompas.audit.services import audit_verify
-from kompas.boards.models import Board, BoardSector, Group, GroupMembership, Membership, School
+from kompas.boards.models import Board, Group, GroupMembership, Membership
 from kompas.boards.roles import BoardRole
-from kompas.boards.services import group_join, invitation_create
-from kompas.exports.board_export import (
-    SCHEMA_VERSION,
-    board_document,
-    dump_board_document,
-    trail_digest,
+from kompas.exports.board_export import SCHEMA_VERSION, board_document, trail_digest
+from kompas.exports.board_import import board_import
+from kompas.exports.tests.export_world import (
+    COORD,
+    HOSTILE,
+    PDF,
+    ExportWorld,
+    as_new_board,
+    counts,
+    exported_rows,
+    refusal,
+    stored_files,
+    text_of,
 )
-from kompas.exports.board_import import BoardFileError, board_import
-from kompas.monitoring.models import SectorService, ServiceUse, UptakeStatus
-from kompas.monitoring.services import service_use_save
-from kompas.plans.models import Measure, MeasureUpdate, PlanVersion, ReminderSent, RiskAcceptance
-from kompas.plans.services import measure_progress, plan_approve, plan_set_deadline, risk_accept
+from kompas.incidents.models import Incident
+from kompas.monitoring.models import SectorService, ServiceUse, Submission, UptakeStatus
+from kompas.plans.models import MeasureUpdate, PlanVersion, RiskAcceptance
 from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
 from kompas.testing.frameworks import framework_doc, import_document
-from kompas.testing.world import PlanWorld
-
-COORD, EXEC = BoardRole.COORDINATOR, BoardRole.EXECUTIVE
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-# Everything a text field must carry through untouched: markup, a spreadsheet formula, quotes
-# and backslashes, control characters, a line and paragraph separator, right-to-left marks and
-# script, emoji with a joiner. Not NUL: PostgreSQL text cannot hold it.
-HOSTILE = (
-    "=1+1 <script>alert('x')</script> &amp; {{ x }} %s \"q\" \\ tab\there\r\nline "
-    "\x01\x07\x1b\x7f\x85 \u2028\u2029 \u202e\u05e9\u05dc\u05d5\u05dd\u200f 🙂👩\u200d💻"
-)
-
-
-class ExportWorld(PlanWorld):
-    """A board with something in every section, and hostile text in every text field."""
-
-    def __init__(self):
-        super().__init__()
-        coordinator, executive = self.people[COORD], self.people[EXEC]
-        Board.objects.filter(pk=self.board.pk).update(name=f"Stichting {HOSTILE}", region="UT")
-        self.board.refresh_from_db()
-        BoardSector.objects.create(board=self.board, sector="PO")
-        BoardSector.objects.create(board=self.board, sector="SO")
-        School.objects.create(board=self.board, brin="12AB", name=HOSTILE)
-        User.objects.filter(pk=coordinator.pk).update(full_name=HOSTILE)
-        coordinator.refresh_from_db()
-        Membership.objects.filter(board=self.board, role=BoardRole.AUDITOR).update(
-            ends_on=datetime.date(2027, 7, 31)
-        )
-        group = Group.objects.create(name=f"Regio {HOSTILE}", description=HOSTILE)
-        group_join(actor=coordinator, board=self.board, group=group, shares_named_results=True)
-        invitation_create(
-            actor=coordinator, board=self.board, email="nieuw@a.example.nl", role="contributor"
-        )
-        for service, status, since, until in (
-            ("school_cert", "in_use", datetime.date(2024, 9, 2), None),
-            ("joint_procurement", "stopped", datetime.date(2023, 1, 9), datetime.date(2025, 7, 1)),
-        ):
-            service_use_save(
-                access=self.access(COORD),
-                actor=coordinator,
-                service=service,
-                status=status,
-                started_on=since,
-                ended_on=until,
-                note=HOSTILE,
-                revision=0,
-            )
-
-        # The draft evaluation: every norm assessed, with text and evidence.
-        NormScore.objects.filter(assessment=self.assessment).update(explanation=HOSTILE)
-        NormScore.objects.filter(assessment=self.assessment, norm__code="BV.01").update(level=2)
-        NormScore.objects.filter(assessment=self.assessment, norm__code="GO.02").update(
-            not_applicable=True, not_applicable_reason=HOSTILE, assignee=coordinator
-        )
-        access = self.access(COORD)
-        self.file = evidence_add_file(
-            access=access,
-            actor=coordinator,
-            score=self.score("GO.01"),
-            upload=SimpleUploadedFile("beleid.pdf", PDF),
-        )
-        link = evidence_add_link(
-            access=access, actor=coordinator, score=self.score("GO.01"), url="https://a.nl/x?y=<z>"
-        )
-        removed = evidence_add_file(
-            access=access,
-            actor=coordinator,
-            score=self.score("BC.03"),
-            upload=SimpleUploadedFile("oud.pdf", PDF + b"% old\n"),
-        )
-        evidence_remove(access=access, actor=coordinator, evidence=removed)
-        Evidence.objects.filter(pk=self.file.pk).update(original_name=f"{HOSTILE}.pdf")
-        Evidence.objects.filter(pk=link.pk).update(title=HOSTILE)
-
-        # The plan: measures with progress, a risk acceptance, an approved version.
-        plan_set_deadline(access=access, actor=coordinator, deadline=datetime.date(2029, 12, 31))
-        first = self.measure(
-            "GO.01",
-            title=HOSTILE,
-            description=HOSTILE,
-            start_date=datetime.date(2026, 2, 1),
-            effort_days="2.5",
-            cost_euros="1500.00",
-            priority="high",
-        )
-        self.measure("BC.03", "GO.01", level=4, due=datetime.date(2029, 3, 31))
-        measure_progress(
-            access=access,
-            actor=coordinator,
-            measure=first,
-            status="in_progress",
-            remark=HOSTILE,
-            progress=40,
-            evidence_url="https://a.nl/voortgang",
-        )
-        ReminderSent.objects.create(
-            measure=first,
-            kind="due_soon",
-            due_date=first.due_date,
-            recipient=coordinator.email,
-        )
-        risk_accept(
-            access=self.access(EXEC),
-            actor=executive,
-            norm=self.norm("BV.01"),
-            reason=HOSTILE,
-            review_date=timezone.localdate() + datetime.timedelta(days=90),
-        )
-        assessment_submit(access=access, actor=coordinator, assessment=self.assessment)
-        assessment_approve(access=self.access(EXEC), actor=executive, assessment=self.assessment)
-        self.plan_version = plan_approve(access=self.access(EXEC), actor=executive, note=HOSTILE)
-        self.reopened = assessment_reopen(
-            access=self.access(EXEC), actor=executive, assessment=self.assessment, reason=HOSTILE
-        )
-
-        # Annual-report paragraphs: an approved one and a draft.
-        AnnualReport.objects.create(
-            board=self.board,
-            year=2025,
-            text=HOSTILE,
-            generated_text="Gegenereerd.",
-            status=AnnualReportStatus.APPROVED,
-            created_by=coordinator,
-            approved_by=executive,
-            approved_at=timezone.now(),
-        )
-        AnnualReport.objects.create(
-            board=self.board,
-            year=2026,
-            text=HOSTILE,
-            generated_text=HOSTILE,
-            created_by=coordinator,
-        )
-
-
-@pytest.fixture
-def export_world(db):
-    return ExportWorld()
-
-
-def text_of(document):
-    return dump_board_document(document)
-
-
-def as_new_board(document, bg_number="42999"):
-    """The same document for a board this installation does not have yet."""
-    moved = copy.deepcopy(document)
-    moved["board"]["bg_number"] = bg_number
-    moved["schools"] = [{**school, "brin": "99ZZ"} for school in moved["schools"]]
-    return moved
-
-
-def counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            Board,
-            User,
-            Group,
-            Membership,
-            SelfAssessment,
-            NormScore,
-            Evidence,
-            Measure,
-            PlanVersion,
-            AnnualReport,
-            ServiceUse,
-            AuditEvent,
-        )
-    }
-
-
-def stored_files(settings):
-    root = settings.EVIDENCE_ROOT
-    return sorted(str(path) for path in root.rglob("*") if path.is_file()) if root.exists() else []
-
-
-def refusal(document):
-    with pytest.raises(BoardFileError) as caught:
-        board_import(document=document, filename="board.json", actor_email="test")
-    return caught.value
-
 
 # --- the round trip -----------------------------------------------------------------------
 
@@ -227,6 +44,10 @@ def test_export_import_into_a_fresh_database_and_export_again_gives_the_same_doc
     world = ExportWorld()
     text = text_of(board_document(board=world.board))
     first = json.loads(text)
+    rows = exported_rows(world.board)
+    # The world has rows of every model the document carries: incidents with their norms and
+    # measures from lessons, submissions with cells, scores, domains, services and consents.
+    assert [label for label, count in rows.items() if count == 0] == []
     assert first["audit_trail"]["events"]  # the world's services recorded what they did
 
     call_command("flush", interactive=False)
@@ -235,7 +56,9 @@ def test_export_import_into_a_fresh_database_and_export_again_gives_the_same_doc
     result = board_import(document=first, actor_email="manage.py import_board")
 
     assert text_of(board_document(board=result.board)) == text
+    assert exported_rows(result.board) == rows
     assert sorted(result.created_people) == [person["email"] for person in first["people"]]
+    assert result.created_rounds == ["Meetronde 2026 (period 2026, test-kader 1.0)"]
     assert list(audit_verify()) == []
 
 
@@ -269,6 +92,7 @@ def test_the_import_is_recorded_on_the_platform_chain_with_the_file_and_the_trai
             "schema_version": SCHEMA_VERSION,
             "audit_trail_sha256": first["audit_trail"]["sha256"],
             "audit_trail_events": len(first["audit_trail"]["events"]),
+            "rounds_created": ["Meetronde 2026 (period 2026, test-kader 1.0)"],
         },
     ]
     assert list(audit_verify()) == []
@@ -298,6 +122,11 @@ def test_every_text_field_comes_back_literally(export_world):
         plan["versions"][0]["note"],
         plan["versions"][0]["snapshot"]["measures"][0]["title"],
         again["annual_reports"][0]["text"],
+        again["incidents"][0]["title"],
+        again["incidents"][0]["description"],
+        again["incidents"][0]["lessons"],
+        again["incidents"][0]["delay_reason"],
+        again["incidents"][0]["plan_measures"][0]["lesson"],
     ]
     assert texts == [HOSTILE] * len(texts)
     # The file keeps control characters escaped and everything else as written.
@@ -329,7 +158,9 @@ def test_the_export_is_deterministic_and_free_of_database_ids(export_world):
     assert [p["email"] for p in document["people"]] == sorted(
         p["email"] for p in document["people"]
     )
-    assert [m["id"] for m in document["plan"]["measures"]] == [1, 2]
+    # The third is the measure made from the breach's lesson, after the plan was approved.
+    assert [m["id"] for m in document["plan"]["measures"]] == [1, 2, 3]
+    assert document["incidents"][0]["plan_measures"][0]["measure"] == 3
     snapshot = document["plan"]["versions"][0]["snapshot"]
     assert sorted(m["id"] for m in snapshot["measures"]) == [1, 2]
     assert all(set(gap["covered_by"]) <= {1, 2} for gap in snapshot["gaps"])
@@ -367,9 +198,11 @@ def test_frozen_states_and_timestamps_are_restored_as_they_were(export_world):
     assert (
         update.created_at == MeasureUpdate.objects.get(measure__board=export_world.board).created_at
     )
-    assert RiskAcceptance.objects.get(board=board).accepted_at == (
-        RiskAcceptance.objects.get(board=export_world.board).accepted_at
-    )
+    restored = RiskAcceptance.objects.select_related("proposed_by").get(board=board)
+    source = RiskAcceptance.objects.get(board=export_world.board)
+    assert (restored.proposed_at, restored.accepted_at) == (source.proposed_at, source.accepted_at)
+    assert restored.proposed_by is not None
+    assert restored.proposed_by.email == "coordinator@a.example.nl"
 
 
 def test_people_are_reused_by_email_and_missing_ones_created_without_a_password(export_world):
@@ -446,13 +279,13 @@ def test_it_refuses_a_board_that_exists(export_world, settings):
 
 def test_it_refuses_an_unknown_schema_version(export_world):
     document = as_new_board(board_document(board=export_world.board))
-    document["schema_version"] = 4
+    document["schema_version"] = 5
     before = counts()
     error = refusal(document)
     assert error.lines() == [
         (
-            "board.json: schema_version: schema version 4 is not supported; this installation "
-            "reads schema version 3"
+            "board.json: schema_version: schema version 5 is not supported; this installation "
+            "reads schema version 4"
         )
     ]
     assert counts() == before
@@ -461,12 +294,46 @@ def test_it_refuses_an_unknown_schema_version(export_world):
 def test_a_version_2_document_imports_with_no_services_recorded(export_world):
     document = as_new_board(board_document(board=export_world.board))
     document["schema_version"] = 2
-    del document["services"]
+    for section in ("services", "incidents", "submissions"):
+        del document[section]
 
     result = board_import(document=document, filename="board.json", actor_email="test")
 
     assert not ServiceUse.objects.filter(board=result.board).exists()
+    assert not Incident.objects.filter(board=result.board).exists()
     assert SelfAssessment.objects.filter(board=result.board).exists()
+    imported = AuditEvent.objects.filter(chain=PLATFORM_CHAIN).latest("sequence")
+    assert imported.changes["imported_from"][1]["schema_version"] == 2
+
+
+def test_a_version_3_document_imports_with_no_incidents_or_submissions(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["schema_version"] = 3
+    del document["incidents"], document["submissions"]
+    for acceptance in document["plan"]["risk_acceptances"]:
+        del acceptance["proposed_by"], acceptance["proposed_at"]  # version 3 had no proposals
+
+    result = board_import(document=document, filename="board.json", actor_email="test")
+
+    assert not Incident.objects.filter(board=result.board).exists()
+    assert not Submission.objects.filter(board=result.board).exists()
+    assert ServiceUse.objects.filter(board=result.board).count() == 2
+    assert board_document(board=result.board)["schema_version"] == SCHEMA_VERSION == 4
+    assert RiskAcceptance.objects.get(board=result.board).proposed_at is None
+
+
+def test_a_version_3_document_with_version_4_sections_is_refused(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["schema_version"] = 3
+    before = counts()
+
+    assert refusal(document).lines() == [
+        (
+            "board.json: schema_version: schema version 3 has no section 'incidents', "
+            "'submissions', but this document has: it is not a version 3 export"
+        )
+    ]
+    assert counts() == before
 
 
 def test_the_sector_services_come_back_as_they_were(export_world):
@@ -505,7 +372,7 @@ def test_it_refuses_schema_version_1_and_asks_for_a_new_export(export_world):
     assert refusal(document).lines() == [
         (
             "board.json: schema_version: schema version 1 is not supported; this installation "
-            "reads schema version 3; export the board again"
+            "reads schema version 4; export the board again"
         )
     ]
 
@@ -623,8 +490,26 @@ def test_import_board_restores_and_reports(export_world, tmp_path, capsys):
     document = as_new_board(board_document(board=export_world.board))
     path.write_text(text_of(document), encoding="utf-8")
     call_command("import_board", str(path))
-    assert "Imported Stichting" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported Stichting" in out
+    assert "Recreated monitoring rounds" not in out  # the round is in this installation
     assert Board.objects.filter(bg_number="42999").exists()
+
+
+def test_import_board_names_the_rounds_it_recreated(export_world, tmp_path, capsys):
+    path = tmp_path / "board.json"
+    document = as_new_board(board_document(board=export_world.board))
+    document["submissions"][0]["round"]["name"] = "Meetronde elders"
+    path.write_text(text_of(document), encoding="utf-8")
+
+    call_command("import_board", str(path))
+
+    captured = capsys.readouterr()
+    assert (
+        "Recreated monitoring rounds, closed, to hold the board's submissions: "
+        "Meetronde elders (period 2026, test-kader 1.0)"
+    ) in captured.out
+    assert "Meetronde elders" in captured.err  # and as a warning
 
 
 def test_import_board_lists_the_problems_and_writes_nothing(export_world, tmp_path):

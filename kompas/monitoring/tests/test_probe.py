@@ -50,9 +50,11 @@ def seeded_round(settings):
         .order_by("submitted_at", "pk")
         .values_list("submitted_at", flat=True)
     )
+    analyst = round_.opened_by
+    assert analyst is not None
     for number, as_of in enumerate((moments[len(moments) // 2], moments[-1]), start=1):
         release = Release.objects.create(
-            round=round_, number=number, requested_by=round_.opened_by, as_of=as_of
+            round=round_, number=number, requested_by=analyst, as_of=as_of
         )
         release_compute(release=release)
     return round_

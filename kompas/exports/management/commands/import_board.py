@@ -35,6 +35,11 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(warning))
         board = result.board
         self.stdout.write(self.style.SUCCESS(f"Imported {board.name} ({board.bg_number})."))
+        if result.created_rounds:
+            self.stdout.write(
+                "Recreated monitoring rounds, closed, to hold the board's submissions: "
+                + "; ".join(result.created_rounds)
+            )
         if result.created_people:
             self.stdout.write(
                 f"Created {len(result.created_people)} accounts without a password; they sign "
