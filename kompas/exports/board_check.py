@@ -26,6 +26,7 @@ from kompas.boards.models import (
     Board,
     School,
 )
+from kompas.core.text import forbidden_in
 from kompas.exports.board_export import (
     FORMAT,
     SCHEMA_VERSION,
@@ -207,7 +208,12 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
                 )
             ],
         )
-    problems = _schema_problems(document)
+    # Only what no database can store is refused (kompas.core.text): the export carries every
+    # other character the board's data held, and restoring it must give back the same data.
+    problems = _schema_problems(document) + [
+        Problem(path, found.describe())
+        for path, found in forbidden_in(document, unstorable_only=True)
+    ]
     if problems:
         raise BoardFileError(filename, problems)
     context = Checked()
