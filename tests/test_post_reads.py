@@ -2,9 +2,10 @@
 
 ForbiddenCharactersMiddleware leaves the body of a post to our own views alone: forms check
 what they receive (kompas.core.forms.TextCheckMixin) and show the problem beside the field.
-A value read from `request.POST` without a form is checked by the service it goes to, or is
-only compared or parsed; this test fails on a new direct read until it is listed here, so
-that nobody stores a posted text unchecked by accident.
+A text a view takes from a post without a form goes through `kompas.core.forms.posted_text`
+(which hands `request.POST` on whole, so it is not a direct read); a value read directly is
+checked by the service it goes to, or only compared or parsed. This test fails on a new direct
+read until it is listed here, so that nobody stores a posted text unchecked by accident.
 """
 
 import ast
@@ -18,9 +19,7 @@ LISTED = {
     ("kompas.assessments.evidence_views", "kind"): "only compared with 'link'",
     ("kompas.assessments.evidence_views", "url"): "evidence_add_link checks it",
     ("kompas.assessments.evidence_views", "title"): "evidence_add_link checks it",
-    ("kompas.assessments.views", "reason"): "assessment_reopen checks it",
     ("kompas.assessments.views", "plan"): "signed by us; anything else is a BadSignature",
-    ("kompas.plans.views", "note"): "plan_approve checks it",
     ("kompas.boards.views", "shares_named_results"): "only compared with 'on'",
     ("kompas.boards.views", "board"): "used only when it is all digits",
     ("kompas.monitoring.views", "close"): "only compared with '1'",

@@ -323,7 +323,7 @@ def assessment_reopen(
     _require(access, Action.APPROVE)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for reopening.")})
-    check_text(reason, field="reason")
+    check_text(reason, field="reason", unstorable_only=True)
     with transaction.atomic():
         # One reopening of the board's evaluations at a time: two at once (a double click, two
         # people) would otherwise both find no open version and both make one.

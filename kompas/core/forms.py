@@ -3,8 +3,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 
-from kompas.core.text import CODE, find_forbidden
+from kompas.core.text import CODE, check_text, find_forbidden
 
 # Django's own CharField refuses NUL with a message of its own; the mixin's message replaces it.
 DJANGO_NULL_CODE = "null_characters_not_allowed"
@@ -61,6 +62,17 @@ def _texts(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [text for item in value for text in _texts(item)]
     return []
+
+
+def posted_text(data: QueryDict, name: str) -> str:
+    """A text a view reads straight from a post, without a form, refused as a form would.
+
+    Raises a ValidationError on `name` for a forbidden character; the view shows it as it
+    shows the service's own refusals.
+    """
+    text = data.get(name, "")
+    check_text(text, field=name)
+    return text
 
 
 def add_validation_errors(form: forms.Form, error: ValidationError) -> None:

@@ -44,10 +44,11 @@ class ForbiddenCharactersMiddleware:
     It checks what no form of ours sees: the path, the query string (search boxes, filters) and
     the cookies of every request, and the whole body of a post to a view that is not ours
     (django-allauth, the admin). A post to one of our views is left to its forms, which show
-    the problem beside the field and keep what was typed, and to its services (`TextCheckMixin`,
-    `kompas.core.text.check_text`); tests/test_post_reads.py keeps every direct read of a post
-    in our views listed. It runs before sessions are read, so that a bad cookie never reaches
-    the database; the refusal deletes that cookie, so the next request works.
+    the problem beside the field and keep what was typed (`TextCheckMixin`), and to
+    `kompas.core.forms.posted_text` for a text read without a form; tests/test_post_reads.py
+    keeps every direct read of a post in our views listed. It runs before sessions are read,
+    so that a bad cookie never reaches the database; the refusal deletes that cookie, so the
+    next request works.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

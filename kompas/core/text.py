@@ -11,9 +11,12 @@ DEL (U+007F) and the C1 controls (U+0080-U+009F) are allowed: PostgreSQL, JSON, 
 XML 1.0 hold them, and U+0085 (NEL) is a line break that text pasted from Windows-1252 sources
 brings along and that the framework format round-trips on purpose (docs/framework-format.md).
 
-Every input uses this module: forms through `kompas.core.forms.TextCheckMixin`, the request
-through `ForbiddenCharactersMiddleware`, the importers through `find_forbidden` and
-`forbidden_in` in their own validation (docs/operations.md, "Text input").
+Every input uses this module: forms through `kompas.core.forms.TextCheckMixin`, a text a view
+reads from a post without a form through `kompas.core.forms.posted_text`, the rest of the
+request through `ForbiddenCharactersMiddleware`, the importers through `find_forbidden` and
+`forbidden_in` in their own validation. Services that store text refuse what cannot be stored
+at all (`unstorable_only`), so that no caller makes the database fail (docs/operations.md,
+"Text input").
 """
 
 import re
@@ -120,9 +123,13 @@ def find_forbidden(text: str, *, unstorable_only: bool = False) -> ForbiddenChar
     )
 
 
-def check_text(text: str, *, field: str | None = None) -> None:
-    """Raise a ValidationError (on `field`, when given) if `text` has a forbidden character."""
-    problem = find_forbidden(text)
+def check_text(text: str, *, field: str | None = None, unstorable_only: bool = False) -> None:
+    """Raise a ValidationError (on `field`, when given) if `text` has a forbidden character.
+
+    Services that store text pass `unstorable_only`: whatever reaches them, nothing makes the
+    database fail; the full rule belongs where input arrives (forms, `posted_text`, imports).
+    """
+    problem = find_forbidden(text, unstorable_only=unstorable_only)
     if problem is None:
         return
     error = ValidationError(problem.message(), code=CODE)

@@ -463,6 +463,6 @@ def _service_use_errors(
             "max": NOTE_MAX,
             "count": len(note),
         }
-    elif problem := find_forbidden(note):
+    elif problem := find_forbidden(note, unstorable_only=True):
         errors["note"] = problem.message()
     return errors

@@ -248,7 +248,7 @@ def support_note_add(*, actor: User, board: Board, text: str) -> SupportNote:
                 % {"max": NOTE_MAX_LENGTH, "count": len(text)}
             }
         )
-    check_text(text, field="text")
+    check_text(text, field="text", unstorable_only=True)
     with transaction.atomic():
         if support_board(board_id=board.pk) is None:
             raise PermissionDenied("This board does not share its results with the support team.")

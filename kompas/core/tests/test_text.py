@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
+from kompas.core.forms import posted_text
 from kompas.core.text import CODE, ForbiddenCharacter, check_text, find_forbidden, forbidden_in
 
 FORBIDDEN = [
@@ -100,6 +102,23 @@ def test_check_text_raises_on_the_field_and_passes_good_text():
 
     assert list(refused.value.error_dict) == ["note"]
     assert refused.value.error_dict["note"][0].code == CODE
+
+
+def test_a_service_passes_the_narrower_rule_and_refuses_only_what_cannot_be_stored():
+    check_text("Oud\x01\x1b", unstorable_only=True)
+
+    with pytest.raises(ValidationError):
+        check_text("Oud\x00", unstorable_only=True)
+
+
+def test_a_text_read_straight_from_a_post_is_checked_by_posted_text():
+    data = QueryDict("reason=Nieuwe%0B+inzichten&note=Goed%09zo")
+
+    assert posted_text(data, "note") == "Goed\tzo"
+    assert posted_text(data, "missing") == ""
+    with pytest.raises(ValidationError) as refused:
+        posted_text(data, "reason")
+    assert refused.value.error_dict["reason"][0].code == CODE
 
 
 def test_forbidden_in_finds_every_text_in_plain_data_with_its_path():
