@@ -32,6 +32,7 @@ from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess
 from kompas.boards.roles import Action
+from kompas.core.text import find_forbidden
 
 NAME_MAX = 255
 TITLE_MAX = 200
@@ -90,6 +91,10 @@ def evidence_add_link(
         errors["url"] = _("The web address is too long.")
     if len(title) > TITLE_MAX:
         errors["title"] = _("Keep the title under %(count)s characters.") % {"count": TITLE_MAX}
+    if problem := find_forbidden(url):
+        errors["url"] = _("In the link: %(problem)s") % {"problem": problem.message()}
+    if problem := find_forbidden(title):
+        errors["title"] = _("In the title: %(problem)s") % {"problem": problem.message()}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -150,8 +155,18 @@ def _lock_draft(access: BoardAccess, score: NormScore) -> SelfAssessment:
 
 
 def _file_name(raw: str) -> str:
-    """The name to show and to download as: no folders, no control characters, not too long."""
+    """The name to show and to download as: no folders, no control characters, not too long.
+
+    A forbidden character (kompas.core.text) refuses the file; other characters that do not
+    print (format characters, odd spaces) are left out of the name.
+    """
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    if problem := find_forbidden(name):
+        shown = "".join(character for character in name if character.isprintable())
+        raise ValidationError(
+            _("In the file name “%(name)s”: %(problem)s")
+            % {"name": shown, "problem": problem.message()}
+        )
     name = "".join(character for character in name if character.isprintable()).strip()
     if not name:
         raise ValidationError(_("The file has no name."))

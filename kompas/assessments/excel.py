@@ -9,6 +9,7 @@ the XML, and then row by row. The result is the list of norms that would change;
 written until the person confirms (see services.scores_import).
 """
 
+import re
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -25,6 +26,7 @@ from kompas.assessments.models import NormScore, SelfAssessment
 from kompas.assessments.selectors import scores_of
 from kompas.assessments.services import PlannedChange, ScoreChange, score_change_errors
 from kompas.core.spreadsheets import write_cell, write_header
+from kompas.core.text import find_forbidden
 from kompas.frameworks.models import LevelCriterion
 
 SHEET = "Zelfevaluatie"
@@ -176,6 +178,11 @@ def read_workbook(*, data: bytes, assessment: SelfAssessment) -> ImportPreview:
                 )
             )
             continue
+        forbidden = _forbidden_cells(values)
+        if forbidden:
+            shown = "" if any(key == "code" for key, _text in forbidden) else code
+            problems += [RowProblem(number, shown, text) for _key, text in forbidden]
+            continue
         problem = _row_problem(code, scores, seen, number)
         if problem:
             problems.append(RowProblem(number, code, problem))
@@ -289,6 +296,29 @@ def _columns(header: tuple[Any, ...]) -> dict[str, int]:
             _("The first row lacks the columns %(columns)s. Start from a downloaded workbook.")
             % {"columns": ", ".join(f"“{name}”" for name in missing)}
         )
+    return found
+
+
+# Excel writes a character that XML cannot hold as _xHHHH_ (ECMA-376, ST_Xstring), and openpyxl
+# hands those seven characters on as they are. Read as Excel means them, a control character
+# typed or pasted into a cell is refused as itself instead of being stored as "_x000B_".
+_EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _forbidden_cells(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each read cell with a forbidden character (kompas.core.text), and what to say about it."""
+    found = []
+    for key, value in values.items():
+        if not isinstance(value, str):
+            continue
+        text = _EXCEL_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)), value)
+        problem = find_forbidden(text)
+        if problem is not None:
+            message = _("In “%(column)s”: %(problem)s") % {
+                "column": HEADER_OF[key],
+                "problem": problem.message(),
+            }
+            found.append((key, message))
     return found
 
 

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kompas.assessments.models import NormScore
 from kompas.assessments.services import ScoreChange
+from kompas.core.forms import Form
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     period = forms.CharField(
         label=_("Period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026")
     )
@@ -24,7 +25,7 @@ class StartForm(forms.Form):
         self.fields["previous"].queryset = assessments  # type: ignore[attr-defined]
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     level = forms.TypedChoiceField(
         label=_("Current level"),
@@ -95,7 +96,7 @@ class ScoreForm(forms.Form):
         )
 
 
-class WorkbookForm(forms.Form):
+class WorkbookForm(Form):
     workbook = forms.FileField(
         label=_("Filled-in workbook (.xlsx)"),
         help_text=_("Start from the workbook downloaded from this evaluation."),

@@ -21,6 +21,7 @@ from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import Action
+from kompas.core.text import check_text
 from kompas.frameworks.models import FrameworkVersion, Norm
 
 SCORE_FIELDS = (
@@ -378,6 +379,7 @@ def assessment_reopen(
     _require(access, Action.APPROVE)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for reopening.")})
+    check_text(reason, field="reason", unstorable_only=True)
     with transaction.atomic():
         # One reopening of the board's evaluations at a time: two at once (a double click, two
         # people) would otherwise both find no open version and both make one.

@@ -25,7 +25,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, board_view
 from kompas.boards.roles import Action
 from kompas.boards.selectors import board_memberships
-from kompas.core.forms import add_validation_errors, error_text
+from kompas.core.forms import add_validation_errors, error_text, posted_text
 from kompas.frameworks.models import FrameworkVersion
 from kompas.frameworks.normenkader import NORMENKADER_SLUG
 from kompas.frameworks.selectors import neighbours
@@ -249,7 +249,7 @@ def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Htt
         assessment_id,
         service=services.assessment_reopen,
         done=_("Reopened as a new version; the approved one is kept."),
-        reason=request.POST.get("reason", ""),
+        posted=("reason",),
     )
 
 
@@ -260,11 +260,15 @@ def _status_step(
     *,
     service: Callable[..., SelfAssessment | None],
     done: str,
-    **extra: str,
+    posted: tuple[str, ...] = (),
 ) -> HttpResponse:
-    """Run one status service and go back to the overview: of the new version, if it made one."""
+    """Run one status service and go back to the overview: of the new version, if it made one.
+
+    `posted` names the texts of the post the service takes, as keyword arguments.
+    """
     assessment = selectors.get_assessment(access=access, assessment_id=assessment_id)
     try:
+        extra = {name: posted_text(request.POST, name) for name in posted}
         result = service(access=access, actor=request.user, assessment=assessment, **extra)
     except (ValidationError, FrozenError) as error:
         messages.error(request, error_text(error))

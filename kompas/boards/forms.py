@@ -3,19 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from kompas.boards.models import Province, Sector, bg_number_validator, brin_validator
 from kompas.boards.roles import BoardRole
+from kompas.core.forms import Form
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=BoardRole.choices)
 
 
-class GroupForm(forms.Form):
+class GroupForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
 
 
-class SchoolForm(forms.Form):
+class SchoolForm(Form):
     brin = forms.CharField(label=_("BRIN code"), max_length=6)
     name = forms.CharField(label=_("Name"), max_length=200)
 
@@ -25,7 +26,7 @@ class SchoolForm(forms.Form):
         return brin
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
     password1 = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -42,7 +43,7 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class BoardForm(forms.Form):
+class BoardForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     bg_number = forms.CharField(
         label=_("Bevoegd-gezagnummer"), max_length=5, validators=[bg_number_validator]

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from kompas.boards.models import Board, School
+from kompas.core.text import forbidden_in
 from kompas.exports import evaluations_part, incidents_part, submissions_part
 from kompas.exports.document import (
     FORMAT,
@@ -168,7 +169,12 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
         )
     read_version = document.get("schema_version")
     _upgrade(document, filename)
-    problems = _schema_problems(document)
+    # Only what no database can store is refused (kompas.core.text): the export carries every
+    # other character the board's data held, and restoring it must give back the same data.
+    problems = _schema_problems(document) + [
+        Problem(path, found.describe())
+        for path, found in forbidden_in(document, unstorable_only=True)
+    ]
     if problems:
         raise BoardFileError(filename, problems)
     context = Checked(read_version=read_version)

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompas.core.forms import Form
 
-class RestoreForm(forms.Form):
+
+class RestoreForm(Form):
     export = forms.FileField(
         label=_("Board export (.json)"),
         help_text=_(

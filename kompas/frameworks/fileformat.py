@@ -18,6 +18,8 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from kompas.core.text import find_forbidden, forbidden_in
+
 FORMAT = "ibp-kompas-framework"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "framework.schema.json"
@@ -276,7 +278,24 @@ def _load_yaml(text: str, filename: str) -> tuple[Any, dict[JsonPath, int]]:
 def load_yaml(
     text: str, *, filename: str, error: type[LocatedFileError]
 ) -> tuple[Any, dict[JsonPath, int]]:
-    """Plain data from YAML text, with the line of every path; aliases and bad keys refused."""
+    """Plain data from YAML text, with the line of every path; aliases and bad keys refused.
+
+    So is a forbidden character (kompas.core.text), whether written as itself, which YAML
+    does not allow either, or as an escape in a quoted text ("\\0", "\\x01", "\\ud800").
+    """
+    raw = find_forbidden(text)
+    if raw is not None:
+        raise error(
+            filename,
+            [
+                Problem(
+                    (),
+                    f"the file has the invisible character {raw.codepoint} at position "
+                    f"{raw.column} of this line, which is not allowed; remove it",
+                    raw.line,
+                )
+            ],
+        )
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -294,6 +313,10 @@ def load_yaml(
         raise error(filename, [Problem((), "the file is empty")])
     builder = _Builder(loader)
     data = builder.build(node, ())
+    builder.problems += [
+        Problem(path, problem.describe(), _line_for(path, builder.lines))
+        for path, problem in forbidden_in(data)
+    ]
     if builder.problems:
         raise error(filename, builder.problems)
     return data, builder.lines

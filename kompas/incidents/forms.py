@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from kompas.core.forms import Form
 from kompas.incidents.clock import LOCAL_ZONE, NonexistentTime, from_local
 from kompas.incidents.models import (
     DataKind,
@@ -80,7 +81,7 @@ def _now_local() -> datetime.datetime:
 SUBJECT_FIELDS = {category: f"subjects_{category}" for category in SubjectCategory.values}
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     """What anyone on the board reports; also the first part of the full incident form."""
 
     kind = forms.ChoiceField(
@@ -230,7 +231,7 @@ class IncidentForm(ReportForm):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     """The decision on notifying the Autoriteit Persoonsgegevens."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)

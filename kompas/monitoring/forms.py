@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompas.core.forms import Form
 from kompas.monitoring.models import Audience, UptakeStatus
 from kompas.monitoring.services import SECTOR_CODES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(Form):
     """The executive's choice of audiences; sharing by name with none of them is the default."""
 
     share_with = forms.MultipleChoiceField(
@@ -18,7 +19,7 @@ class SubmissionForm(forms.Form):
     )
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     period = forms.CharField(
         label=_("Period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026")
@@ -31,7 +32,7 @@ class RoundForm(forms.Form):
     closes_on = forms.DateField(label=_("Closes on (optional)"), widget=DATE, required=False)
 
 
-class ServiceUseForm(forms.Form):
+class ServiceUseForm(Form):
     """How the board uses one sector service; the dates as the status asks (services check)."""
 
     status = forms.ChoiceField(

@@ -18,6 +18,7 @@ from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import sector_view
 from kompas.boards.roles import SectorRole
+from kompas.core.forms import Form
 from kompas.monitoring import selectors
 from kompas.monitoring.inspectorate import (
     Signal,
@@ -33,7 +34,7 @@ PAGE_SIZE = 50
 inspector_only = sector_view(SectorRole.INSPECTOR)
 
 
-class SignalFilter(forms.Form):
+class SignalFilter(Form):
     signal = forms.ChoiceField(
         label=_("Show boards with the signal"),
         choices=[("", _("All boards")), *Signal.choices],

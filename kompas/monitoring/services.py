@@ -31,6 +31,7 @@ from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess, has_sector_role
 from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import Action, SectorRole
+from kompas.core.text import find_forbidden
 from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.incidents.models import Incident, IncidentKind
 from kompas.monitoring.models import (
@@ -468,6 +469,6 @@ def _service_use_errors(
             "max": NOTE_MAX,
             "count": len(note),
         }
-    elif "\x00" in note:
-        errors["note"] = _("The note contains a character that cannot be saved.")
+    elif problem := find_forbidden(note, unstorable_only=True):
+        errors["note"] = problem.message()
     return errors

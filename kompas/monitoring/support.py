@@ -45,6 +45,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import has_sector_role
 from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import SectorRole
+from kompas.core.text import check_text
 from kompas.monitoring.models import (
     Audience,
     MonitoringRound,
@@ -247,8 +248,7 @@ def support_note_add(*, actor: User, board: Board, text: str) -> SupportNote:
                 % {"max": NOTE_MAX_LENGTH, "count": len(text)}
             }
         )
-    if "\x00" in text:
-        raise ValidationError({"text": _("The note contains a character that cannot be saved.")})
+    check_text(text, field="text", unstorable_only=True)
     with transaction.atomic():
         if support_board(board_id=board.pk) is None:
             raise PermissionDenied("This board does not share its results with the support team.")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards.access import sector_view
 from kompas.boards.roles import SectorRole
-from kompas.core.forms import add_validation_errors
+from kompas.core.forms import Form, add_validation_errors
 from kompas.monitoring import support
 from kompas.monitoring.models import Submission
 from kompas.monitoring.named import projection_label
@@ -24,7 +24,7 @@ from kompas.monitoring.named import projection_label
 analyst_only = sector_view(SectorRole.PROGRAMME_ANALYST)
 
 
-class SupportNoteForm(forms.Form):
+class SupportNoteForm(Form):
     # Not required here: the service says what an empty note lacks, the same for every caller.
     text = forms.CharField(
         label=gettext_lazy("Note on support given"),

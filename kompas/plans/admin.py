@@ -20,6 +20,7 @@ from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import has_sector_role
 from kompas.boards.roles import SectorRole
+from kompas.core.forms import TextCheckMixin
 from kompas.frameworks.models import Norm
 from kompas.plans.models import Threat, ThreatNorm
 from kompas.plans.threats import links_text
@@ -35,7 +36,7 @@ def is_platform_admin(request: HttpRequest) -> bool:
     return has_sector_role(request.user, SectorRole.PLATFORM_ADMIN)
 
 
-class ThreatNormForm(forms.ModelForm[ThreatNorm]):
+class ThreatNormForm(TextCheckMixin, forms.ModelForm[ThreatNorm]):
     """A link checked like the catalogue file: a known norm code and a weight of 1-3."""
 
     weight = forms.TypedChoiceField(label=_("weight"), choices=WEIGHT_CHOICES, coerce=int)

@@ -3,13 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompas.core.forms import Form
 from kompas.plans.models import MeasureStatus, Priority
 from kompas.plans.services import MeasureData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
@@ -66,7 +67,7 @@ class MeasureForm(forms.Form):
         return measure, dict.fromkeys(data["norms"], data["target_level"])
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     status = forms.ChoiceField(label=_("Status now"), choices=MeasureStatus.choices)
     progress = forms.IntegerField(
         label=_("Progress (%)"), min_value=0, max_value=100, required=False
@@ -75,12 +76,12 @@ class ProgressForm(forms.Form):
     evidence_url = forms.URLField(label=_("Evidence (link)"), required=False, assume_scheme="https")
 
 
-class RiskForm(forms.Form):
+class RiskForm(Form):
     reason = forms.CharField(
         label=_("Why this risk is accepted"), widget=forms.Textarea(attrs={"rows": 3})
     )
     review_date = forms.DateField(label=_("Review on"), widget=DATE)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)

@@ -20,6 +20,7 @@ from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import Action
+from kompas.core.text import check_text
 from kompas.frameworks.models import ExampleMeasure, GrowthPhase, Norm
 from kompas.plans.models import (
     Measure,
@@ -437,6 +438,7 @@ def risk_withdraw(*, access: BoardAccess, actor: User, acceptance: RiskAcceptanc
 def plan_approve(*, access: BoardAccess, actor: User, note: str = "") -> PlanVersion:
     """The executive approves the plan as it stands; refused while a gap is open."""
     _require(access, Action.APPROVE)
+    check_text(note, field="note", unstorable_only=True)
     with transaction.atomic():
         plan, _created = Plan.objects.select_for_update().get_or_create(board=access.board)
         check = plan_check(board=access.board)

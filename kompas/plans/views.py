@@ -17,7 +17,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, access_board_object, board_view
 from kompas.boards.roles import Action
 from kompas.boards.selectors import board_memberships
-from kompas.core.forms import add_validation_errors, error_text
+from kompas.core.forms import add_validation_errors, error_text, posted_text
 from kompas.frameworks.models import ExampleMeasure, Norm
 from kompas.plans import selectors, services
 from kompas.plans.excel import plan_workbook
@@ -327,7 +327,7 @@ def deadline(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResp
 def approve(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     try:
         version = services.plan_approve(
-            access=access, actor=request.user, note=request.POST.get("note", "")
+            access=access, actor=request.user, note=posted_text(request.POST, "note")
         )
     except ValidationError as error:
         messages.error(request, error_text(error))

@@ -16,7 +16,7 @@ from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view
 from kompas.boards.roles import Action
-from kompas.core.forms import add_validation_errors, error_text
+from kompas.core.forms import Form, add_validation_errors, error_text
 from kompas.reports.annual_export import (
     DOCX_CONTENT_TYPE,
     annual_docx,
@@ -39,7 +39,7 @@ def _years() -> list[tuple[int, str]]:
     return [(year, str(year)) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -47,7 +47,7 @@ class YearForm(forms.Form):
         self.fields["year"].choices = _years()  # type: ignore[attr-defined]
 
 
-class TextForm(forms.Form):
+class TextForm(Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(
         label=gettext_lazy("Text of the paragraph"),

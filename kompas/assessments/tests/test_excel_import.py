@@ -396,3 +396,50 @@ def test_a_macro_enabled_workbook_is_refused_as_a_file(client, world, make_file)
     assert response.status_code == 400
     assert response.context["form"].errors["workbook"] == [MACROS]
     assert snapshot(world) == before
+
+
+def test_a_control_character_excel_wrote_in_a_cell_is_a_problem_of_its_row(client, world):
+    # Excel writes a character XML cannot hold as _xHHHH_; openpyxl writes these text cells as
+    # they are, which is exactly what Excel writes for a cell holding U+000B and U+0000.
+    before = snapshot(world)
+    book = exported(client, world)
+    sheet = book["Zelfevaluatie"]
+    sheet.cell(row_of(sheet, "GO.01"), EXPLANATION).value = "Eerste regel_x000B_tweede regel"
+    sheet.cell(row_of(sheet, "BC.03"), REASON).value = "Geen_x0000_"
+    sheet.cell(row_of(sheet, "GO.02"), LEVEL).value = 4
+
+    response = upload(client, world, as_upload(book))
+
+    problems = {(p.row, p.code): p.message for p in response.context["preview"].problems}
+    assert problems == {
+        (row_of(sheet, "GO.01"), "GO.01"): (
+            "In “Toelichting”: Deze tekst bevat een onzichtbaar teken dat niet is toegestaan: "
+            "U+000B (VT) op positie 13. Haal het weg (dat stuk opnieuw typen is genoeg) en "
+            "probeer het opnieuw."
+        ),
+        (row_of(sheet, "BC.03"), "BC.03"): (
+            "In “Reden niet van toepassing”: Deze tekst bevat een onzichtbaar teken dat niet is "
+            "toegestaan: U+0000 (NUL) op positie 5. Haal het weg (dat stuk opnieuw typen is "
+            "genoeg) en probeer het opnieuw."
+        ),
+    }
+    assert response.context["plan"] == ""
+    assert snapshot(world) == before
+
+
+def test_a_control_character_in_the_sheet_itself_refuses_the_file(client, world):
+    before = snapshot(world)
+    content = as_upload(exported(client, world))
+    sheet_xml = zipfile.ZipFile(BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert b"GO.01" in sheet_xml
+    broken = with_member(
+        content, "xl/worksheets/sheet1.xml", sheet_xml.replace(b"GO.01", b"GO\x01.01")
+    )
+
+    response = upload(client, world, broken)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["workbook"] == [
+        "Het bestand kon niet als Excel-werkmap worden gelezen."
+    ]
+    assert snapshot(world) == before

@@ -75,6 +75,46 @@ def yaml_syntax_error() -> Case:
     )
 
 
+def nul_written_as_an_escape() -> Case:
+    # "\0" in a quoted text is NUL, which PostgreSQL cannot store.
+    return from_document(
+        lambda d: d["norms"][1].update(title="Beleid\x00plan"),
+        "Beleid\\0plan",
+        "norms[1].title",
+        r"has the invisible character U\+0000 \(NUL\) at position 7, which is not allowed",
+    )
+
+
+def control_character_written_as_an_escape() -> Case:
+    return from_document(
+        lambda d: d["norms"][2].update(statement="Eerste regel\nrood\x1b[31m"),
+        "rood\\e[31m",
+        "norms[2].statement",
+        r"U\+001B \(ESC\) at line 2, position 5",
+    )
+
+
+def surrogate_written_as_an_escape() -> Case:
+    # libyaml refuses the escape itself; PyYAML's own parser reads it, and the check refuses it.
+    return from_text(
+        "  title: Beleid informatiebeveiliging\n",
+        '  title: "Beleid \\ud800"\n',
+        "Beleid \\ud800",
+        None,
+        r"invalid Unicode character escape code|U\+D800 \(surrogate\)",
+    )
+
+
+def raw_control_character() -> Case:
+    return from_text(
+        "  title: Beleid informatiebeveiliging\n",
+        "  title: Beleid\x01 informatiebeveiliging\n",
+        "Beleid\x01",
+        None,
+        r"the file has the invisible character U\+0001 \(SOH\) at position 16 of this line",
+    )
+
+
 def norm_without_title() -> Case:
     return from_document(
         lambda d: d["norms"][1].pop("title"),
@@ -325,6 +365,10 @@ def missing_file() -> Case:
 
 CASES = [
     yaml_syntax_error,
+    nul_written_as_an_escape,
+    control_character_written_as_an_escape,
+    surrogate_written_as_an_escape,
+    raw_control_character,
     norm_without_title,
     target_level_in_words,
     domain_number_as_text,

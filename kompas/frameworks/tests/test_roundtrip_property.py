@@ -10,6 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from kompas.core.text import FORBIDDEN as FORBIDDEN_RE
 from kompas.frameworks import selectors, services
 from kompas.frameworks.fileformat import dump_framework, normalise, parse_framework_text
 from kompas.frameworks.models import Framework
@@ -27,8 +28,10 @@ BREAKS = ["\n", "\n\n", "\r\n", "\r", " \n", "\n  "]
 TRICKY_CODES = ["yes", "no", "null", "1.0", "1", "0x1F", "on", "Off", "1e3", "TRUE", "1_000"]
 NON_SPACE = re.compile(r"\S")
 
-# Any character a database can hold: no surrogates, no NUL; line breaks come from BREAKS.
-characters = st.characters(exclude_categories=["Cs"], exclude_characters="\x00\n\r")
+# Any character the format accepts: none that kompas.core.text forbids (control characters
+# other than tab, surrogates, U+FFFE and U+FFFF); line breaks come from BREAKS.
+FORBIDDEN = "".join(chr(number) for number in range(0x10000) if FORBIDDEN_RE.match(chr(number)))
+characters = st.characters(exclude_categories=["Cs"], exclude_characters=FORBIDDEN + "\n\r")
 pieces = st.one_of(st.sampled_from(TRICKY), st.text(characters, min_size=1, max_size=10))
 
 # "line" in the schema: one line with something on it.

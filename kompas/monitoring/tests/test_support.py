@@ -352,6 +352,8 @@ def test_the_service_validates_and_refuses_others(world):
             support_note_add(actor=world.analyst, board=board, text=" \n ")
         with pytest.raises(ValidationError, match="at most 5000 characters"):
             support_note_add(actor=world.analyst, board=board, text="x" * 5001)
+        with pytest.raises(ValidationError, match=r"U\+0000 \(NUL\) at position 5"):
+            support_note_add(actor=world.analyst, board=board, text="Gebe\x00ld.")
     with pytest.raises(PermissionDenied):
         support_note_add(actor=executive, board=board, text="Zelf geschreven.")
     with pytest.raises(PermissionDenied):

@@ -227,6 +227,10 @@ def test_a_bad_file_is_refused_with_the_problem_and_writes_nothing(
         (b"", "the file is empty"),
         (b"gewoon wat tekst\n", "the file must hold a mapping"),
         (b"\xff\xfe\x00", "not UTF-8 text"),
+        (
+            b'threats: ["Phishing\\0"]\n',
+            r"threats\[0\]: has the invisible character U\+0000 \(NUL\)",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_catalogue_is_refused(small_version, tmp_path, raw, message):
