@@ -160,11 +160,18 @@ def test_the_warnings_show_beside_the_check_and_at_the_approval(client, plan_wor
     assert "It does not block approval." in page
 
 
-def test_the_warnings_take_five_queries_whatever_the_plan(django_assert_num_queries, plan_world):
-    check = plan_check(board=plan_world.board)
+def test_the_warnings_take_the_same_queries_whatever_the_plan(
+    django_assert_num_queries, report_world
+):
+    check = plan_check(board=report_world.board)
     with django_assert_num_queries(4):  # no approved evaluation: no scores are read
-        plan_warnings(board=plan_world.board, check=check, today=TODAY)
+        plan_warnings(board=report_world.board, check=check, today=TODAY)
+    report_world.approve_2026_with_plan()
+    later = report_world.start("2027", previous=report_world.assessment)
+    report_world.approve(later)
+    with django_assert_num_queries(5):
+        plan_warnings(board=report_world.board, check=check, today=TODAY)
     for _ in range(20):
-        plan_world.measure("BC.03", "GO.01", due=DEADLINE)
-    with django_assert_num_queries(4):
-        plan_warnings(board=plan_world.board, check=check, today=TODAY)
+        report_world.measure("BC.03", "GO.01", due=DEADLINE)
+    with django_assert_num_queries(5):
+        plan_warnings(board=report_world.board, check=check, today=TODAY)
