@@ -5,9 +5,11 @@ nobody can add a page without deciding who may see it.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -26,6 +28,7 @@ from kompas.monitoring.services import round_open
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept
 from kompas.reports.annual_services import annual_report_approve, annual_report_draft
+from kompas.reports.models import IssuedReport
 from kompas.testing.frameworks import framework_doc, import_document
 from kompas.testing.people import UserFactory
 
@@ -127,6 +130,9 @@ ACCESS = {
     "reports:annual_new_version": OnBoard(Action.EDIT, post_only=True),
     "reports:annual_docx": OnBoard(Action.VIEW_REPORTS),
     "reports:annual_txt": OnBoard(Action.VIEW_REPORTS),
+    "reports:issued_list": OnBoard(Action.VIEW_REPORTS),
+    "reports:issue": OnBoard(Action.ISSUE_REPORTS, post_only=True, empty_post=400),
+    "reports:issued_download": OnBoard(Action.VIEW_REPORTS),
     "platform:boards": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:board": Sector((SectorRole.PLATFORM_ADMIN,)),
     "platform:users": Sector((SectorRole.PLATFORM_ADMIN,)),
@@ -268,6 +274,7 @@ def world(db, settings, tmp_path):
             "evidence_id": evidence.pk,
             **plan,
             "annual_id": annual.pk,
+            "issued_id": issued_report(boards["a"], coordinator, assessment).pk,
             **monitoring_world(boards["a"], members, sector, assessment),
             **incident_world(boards["a"], members),
         },
@@ -315,6 +322,25 @@ def plan_world(board, members, version):
         "risk_id": risk.pk,
         "number": 1,
     }
+
+
+def issued_report(board, coordinator, assessment):
+    """A report issued for a meeting, made directly (the evaluation stays a draft above)."""
+    content = b"%PDF-1.7\n%%EOF\n"
+    issued = IssuedReport(
+        board=board,
+        meeting_date=datetime.date(2026, 12, 3),
+        meeting_name="Vergadering raad van toezicht",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        pages=1,
+        assessment=assessment,
+        drawn_up_on=datetime.date(2026, 11, 2),
+        issued_by=coordinator,
+    )
+    issued.file.save("report.pdf", ContentFile(content), save=False)
+    issued.save()
+    return issued
 
 
 def monitoring_world(board, members, sector, assessment):

@@ -38,6 +38,7 @@ class Action(StrEnum):
     REPORT_INCIDENT = "report_incident"
     VIEW_INCIDENTS = "view_incidents"
     APPROVE = "approve"  # self-evaluations, plans, reports
+    ISSUE_REPORTS = "issue_reports"  # the supervisory-board report, kept as issued for a meeting
     ACCEPT_RISK = "accept_risk"
     PROPOSE_RISK = "propose_risk"  # ask the executive to accept a risk
     MANAGE_MEMBERS = "manage_members"
@@ -68,6 +69,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PROPOSE_RISK,
             Action.REPORT_INCIDENT,
             Action.VIEW_INCIDENTS,
+            Action.ISSUE_REPORTS,
             Action.MANAGE_MEMBERS,
             Action.MANAGE_BOARD,
             Action.VIEW_AUDIT,

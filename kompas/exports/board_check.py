@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from kompas.boards.models import Board, School
 from kompas.core.text import forbidden_in
-from kompas.exports import evaluations_part, incidents_part, submissions_part
+from kompas.exports import evaluations_part, incidents_part, issued_part, submissions_part
 from kompas.exports.document import (
     FORMAT,
     SCHEMA_VERSION,
@@ -187,6 +187,7 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
     submissions_part.check_submissions(document, context)
     _check_audit_trail(document["audit_trail"], context)
     context.check_unique(document["annual_reports"], ("year", "version"), ("annual_reports",))
+    issued_part.check_issued(document, context)
     if context.problems:
         raise BoardFileError(filename, context.problems)
     return context
@@ -196,8 +197,8 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
 # Version 2 is version 3 without the sector services a board records; version 3 is version 4
 # without the incident register and the monitoring submissions (docs/board-export.md).
 ADDED_SINCE: dict[int, tuple[str, ...]] = {
-    2: ("services", "incidents", "submissions"),
-    3: ("incidents", "submissions"),
+    2: ("services", "incidents", "submissions", "issued_reports"),
+    3: ("incidents", "submissions", "issued_reports"),
 }
 
 

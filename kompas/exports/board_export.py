@@ -35,7 +35,7 @@ from kompas.boards.models import (
     Membership,
     School,
 )
-from kompas.exports import evaluations_part, incidents_part, submissions_part
+from kompas.exports import evaluations_part, incidents_part, issued_part, submissions_part
 from kompas.exports.document import (
     FORMAT,
     SCHEMA_VERSION,
@@ -457,6 +457,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("incidents", incidents_part.MODELS, incidents_part.export_incidents),
     Section("submissions", submissions_part.MODELS, submissions_part.export_submissions),
     Section("annual_reports", (AnnualReport,), _annual_reports),
+    # Before the files: an issued report's PDF travels among them.
+    Section("issued_reports", issued_part.MODELS, issued_part.export_issued),
     Section("files", (), _files),
     Section("audit_trail", (AuditEvent,), _audit_trail),
 )

@@ -29,7 +29,7 @@ from kompas.boards.models import (
     Membership,
     School,
 )
-from kompas.exports import evaluations_part, incidents_part, submissions_part
+from kompas.exports import evaluations_part, incidents_part, issued_part, submissions_part
 from kompas.exports.board_check import check_board_document, parse_board_file
 from kompas.exports.document import (
     BoardFileError,
@@ -179,6 +179,14 @@ class _Writer:
             evaluations=self.evaluations,
         )
         self._annual_reports(board)
+        issued_part.write_issued(
+            items=self.document["issued_reports"],
+            context=self.context,
+            board=board,
+            person=self.person,
+            evaluations=self.evaluations,
+            stored=self.stored,
+        )
         return board
 
     def _people(self) -> None:

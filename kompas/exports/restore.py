@@ -79,6 +79,7 @@ def _counts(document: Any) -> dict[str, int]:
         "measures": length(plan.get("measures")) if isinstance(plan, dict) else 0,
         "incidents": length(document.get("incidents")),
         "submissions": length(document.get("submissions")),
+        "issued_reports": length(document.get("issued_reports")),
         "files": length(document.get("files")),
     }
 

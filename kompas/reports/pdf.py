@@ -5,6 +5,10 @@ latest approved plan version, whoever downloads it (BRIEF 3: the supervisor read
 reports). Its summary figures come from the same selector as the dashboard's
 (`dashboard.board_dashboard` with `approved_only`), so both show the same numbers.
 
+It is a board paper of two to four A4 pages, whatever the size of the board's plan: long lists
+(gaps, norms that went down, open measures, accepted risks) show their first rows and say how
+many more there are and where in IBP-Kompas the rest is.
+
 WeasyPrint fetches nothing over the network: `LocalFilesOnly` serves the report's stylesheet
 from this app's static folder and refuses every other URL. Fonts (DejaVu Sans, Liberation Sans)
 come from the system through fontconfig and are embedded in the PDF.
@@ -14,19 +18,28 @@ import datetime
 import logging
 import mimetypes
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompas.assessments.models import SelfAssessment
-from kompas.assessments.selectors import Comparison, NormChange, compare, standing_before
+from kompas.assessments.selectors import (
+    Comparison,
+    DomainChange,
+    NormChange,
+    compare,
+    standing_before,
+)
 from kompas.boards.models import Board
 from kompas.frameworks.models import Norm
 from kompas.plans.models import OPEN_STATUSES, MeasureStatus, PlanVersion
@@ -41,12 +54,15 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # The only files the PDF renderer may read.
 ASSETS = Path(__file__).resolve().parent / "static" / "reports" / "pdf"
+# How many rows each list shows before "and N more": what keeps the paper within four pages.
 TOP_GAPS = 10
-TOP_REGRESSIONS = 10
+TOP_REGRESSIONS = 5
 MEASURES_DUE = 5
+TOP_RISKS = 5
 # An accepted risk whose review date falls within this many days is put to the board.
 REVIEW_WITHIN_DAYS = 92
 REPORT_LANGUAGE = "nl"
+PDF_VARIANT = "pdf/ua-1"
 
 
 class LocalFilesOnly(URLFetcher):
@@ -97,6 +113,29 @@ class MeasureRow:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class DomainRow:
+    """One domain's line in the report: where it stands, and how it changed since last time."""
+
+    code: str
+    name: str
+    mean: Decimal | None
+    minimum: int | None
+    at_or_above_target: int
+    applicable: int
+    change: DomainChange | None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting an issued report was presented at, printed on its first page."""
+
+    date: datetime.date
+    name: str
+    issued_by: str
+    issued_on: datetime.date
+
+
 @dataclass
 class SupervisoryReport:
     board: Board
@@ -109,9 +148,65 @@ class SupervisoryReport:
     plan_version: PlanVersion | None = None
     gaps: list[GapRow] = field(default_factory=list)
     gap_count: int = 0
+    # Every accepted risk (the decisions need them all); the paper lists the first TOP_RISKS.
     risks: list[RiskRow] = field(default_factory=list)
     measures_due: list[MeasureRow] = field(default_factory=list)
+    open_measures: int = 0
     decisions: list[str] = field(default_factory=list)
+    meeting: Meeting | None = None
+
+    @property
+    def domain_rows(self) -> list[DomainRow]:
+        changes = {d.code: d for d in self.comparison.domains} if self.comparison else {}
+        return [
+            DomainRow(
+                code=group.code,
+                name=group.name,
+                mean=group.mean,
+                minimum=group.minimum,
+                at_or_above_target=group.at_or_above_target,
+                applicable=group.applicable,
+                change=changes.get(group.code),
+            )
+            for group in self.dashboard.domains
+        ]
+
+    @property
+    def regressions_more(self) -> int:
+        total = self.comparison.regressions if self.comparison else 0
+        return max(total - len(self.regressions), 0)
+
+    @property
+    def gaps_more(self) -> int:
+        return max(self.gap_count - len(self.gaps), 0)
+
+    @property
+    def measures_more(self) -> int:
+        return max(self.open_measures - len(self.measures_due), 0)
+
+    @property
+    def risks_shown(self) -> list[RiskRow]:
+        return self.risks[:TOP_RISKS]
+
+    @property
+    def risks_more(self) -> int:
+        return max(len(self.risks) - TOP_RISKS, 0)
+
+    @property
+    def plan_url(self) -> str:
+        """Where the whole approved plan is, for the rows the paper leaves out."""
+        if self.plan_version is None:
+            return ""
+        path = reverse("plans:version", args=[self.board.pk, self.plan_version.number])
+        return settings.SITE_URL + path
+
+    @property
+    def comparison_url(self) -> str:
+        """Where every norm's change is, for the norms that went down beyond the first few."""
+        if self.previous is None:
+            return ""
+        path = reverse("assessments:compare", args=[self.board.pk, self.assessment.pk])
+        return f"{settings.SITE_URL}{path}?with={self.previous.pk}"
 
 
 def previous_approved(*, assessment: SelfAssessment) -> SelfAssessment | None:
@@ -138,7 +233,9 @@ def _plan_rows(*, report: SupervisoryReport, version: PlanVersion, titles: dict[
         for gap in snapshot["gaps"][:TOP_GAPS]
     ]
     horizon = report.today + datetime.timedelta(days=REVIEW_WITHIN_DAYS)
-    for risk in snapshot["accepted_risks"]:
+    # The first to be reviewed first: the paper lists only the first few.
+    risks = sorted(snapshot["accepted_risks"], key=lambda risk: (risk["review_date"], risk["norm"]))
+    for risk in risks:
         review = datetime.date.fromisoformat(risk["review_date"])
         report.risks.append(
             RiskRow(
@@ -154,6 +251,7 @@ def _plan_rows(*, report: SupervisoryReport, version: PlanVersion, titles: dict[
         (m for m in snapshot["measures"] if m["status"] in OPEN_STATUSES),
         key=lambda m: (m["due_date"], m["id"]),
     )
+    report.open_measures = len(open_measures)
     for measure in open_measures[:MEASURES_DUE]:
         due = datetime.date.fromisoformat(measure["due_date"])
         report.measures_due.append(
@@ -186,12 +284,25 @@ def _decisions(report: SupervisoryReport) -> list[str]:
             )
             % {"number": version.number, "evaluation": version.snapshot.get("assessment", "")}
         )
-    for risk in report.risks:
-        if risk.due_for_review:
-            asked.append(
-                _("Review the accepted risk on %(code)s %(title)s (review date %(date)s).")
-                % {"code": risk.code, "title": risk.title, "date": date_format(risk.review_date)}
+    due = [risk for risk in report.risks if risk.due_for_review]
+    if len(due) == 1:
+        asked.append(
+            _("Review the accepted risk on %(code)s %(title)s (review date %(date)s).")
+            % {"code": due[0].code, "title": due[0].title, "date": date_format(due[0].review_date)}
+        )
+    elif due:
+        # One point for all of them, so that many risks do not crowd out the other decisions.
+        asked.append(
+            _(
+                "Review the %(count)d accepted risks whose review date falls within three "
+                "months (%(codes)s), the first on %(date)s."
             )
+            % {
+                "count": len(due),
+                "codes": ", ".join(risk.code for risk in due),
+                "date": date_format(due[0].review_date),
+            }
+        )
     plan = report.dashboard.plan
     overdue = plan.overdue if version is not None and plan is not None else 0
     if version is not None and overdue:
@@ -293,8 +404,18 @@ def render_pdf(*, report: SupervisoryReport) -> bytes:
     return pdf_from_html(render_html(report=report))
 
 
+def render_pdf_pages(*, report: SupervisoryReport) -> tuple[bytes, int]:
+    """The report as `render_pdf` makes it, and its number of pages (laid out once)."""
+    # HTML.write_pdf in its two steps: the laid-out document knows its pages.
+    document = _html(render_html(report=report), ASSETS).render(pdf_variant=PDF_VARIANT)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+
+
 def pdf_from_html(html: str, *, assets: Path = ASSETS) -> bytes:
     """A tagged PDF/UA-1 document from HTML whose stylesheet lies in `assets`; nothing else is
     read (LocalFilesOnly). Also used by the sector's release report."""
-    document = HTML(string=html, base_url=str(assets) + "/", url_fetcher=LocalFilesOnly(assets))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return _html(html, assets).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _html(html: str, assets: Path) -> HTML:
+    return HTML(string=html, base_url=str(assets) + "/", url_fetcher=LocalFilesOnly(assets))

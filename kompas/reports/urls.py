@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kompas.reports import annual_views, views
+from kompas.reports import annual_views, issued_views, views
 
 app_name = "reports"
 urlpatterns: list = []
@@ -45,4 +45,13 @@ urlpatterns += [
 urlpatterns += [
     path("<int:board_id>/dashboard/", views.dashboard, name="dashboard"),
     path("<int:board_id>/report.pdf", views.supervisory_pdf, name="supervisory_pdf"),
+]
+urlpatterns += [
+    path("<int:board_id>/supervisory-reports/", issued_views.issued_list, name="issued_list"),
+    path("<int:board_id>/supervisory-reports/issue/", issued_views.issue, name="issue"),
+    path(
+        "<int:board_id>/supervisory-reports/<int:issued_id>/download.pdf",
+        issued_views.issued_download,
+        name="issued_download",
+    ),
 ]

@@ -7,10 +7,12 @@ export must carry whatever a field holds, including what the forms would refuse 
 
 import copy
 import datetime
+import hashlib
 from collections import deque
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
@@ -57,7 +59,7 @@ from kompas.plans.services import (
     risk_accept,
     risk_propose,
 )
-from kompas.reports.models import AnnualReport, AnnualReportStatus
+from kompas.reports.models import AnnualReport, AnnualReportStatus, IssuedReport
 from kompas.testing.people import UserFactory
 from kompas.testing.world import PlanWorld
 
@@ -184,6 +186,24 @@ class ExportWorld(PlanWorld):
         self.reopened = assessment_reopen(
             access=self.access(EXEC), actor=executive, assessment=self.assessment, reason=HOSTILE
         )
+
+        # A supervisory-board report issued for a meeting (bytes written for the test; the real
+        # rendering is tested in kompas/reports).
+        pdf = b"%PDF-1.7\n% issued for the test\n%%EOF\n"
+        issued = IssuedReport(
+            board=self.board,
+            meeting_date=datetime.date(2026, 10, 12),
+            meeting_name=HOSTILE.replace("\n", " ")[:150] or "RvT",
+            size=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            pages=2,
+            assessment=self.assessment,
+            plan_version=self.plan_version,
+            drawn_up_on=datetime.date(2026, 10, 1),
+            issued_by=coordinator,
+        )
+        issued.file.save("report.pdf", ContentFile(pdf), save=False)
+        issued.save()
 
         # Annual-report paragraphs: an approved one and a draft.
         AnnualReport.objects.create(

@@ -1,5 +1,6 @@
 import copy
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -33,7 +34,7 @@ from kompas.exports.tests.export_world import (
 from kompas.incidents.models import Incident
 from kompas.monitoring.models import SectorService, ServiceUse, Submission, UptakeStatus
 from kompas.plans.models import MeasureUpdate, PlanVersion, RiskAcceptance
-from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError
+from kompas.reports.models import AnnualReport, AnnualReportStatus, ApprovedError, IssuedReport
 from kompas.testing.frameworks import framework_doc, import_document
 
 # --- the round trip -----------------------------------------------------------------------
@@ -244,12 +245,43 @@ def test_evidence_files_are_stored_again_and_shared_by_their_copies(export_world
     before = set(stored_files(settings))
     board = board_import(document=document, actor_email="test").board
 
-    assert len(set(stored_files(settings)) - before) == 2  # beleid.pdf and the removed oud.pdf
+    # beleid.pdf, the removed oud.pdf and the issued supervisory-board report
+    assert len(set(stored_files(settings)) - before) == 3
     files = Evidence.objects.filter(board=board, kind="file", sha256=export_world.file.sha256)
     assert files.count() == 2  # the approved version's and the reopened draft's copy
     assert len({item.file.name for item in files}) == 1
     with files[0].file.open("rb") as handle:
         assert handle.read() == PDF
+
+
+def test_an_issued_report_comes_back_byte_for_byte_with_its_meeting(export_world):
+    source = IssuedReport.objects.get(board=export_world.board)
+    document = as_new_board(board_document(board=export_world.board))
+
+    board = board_import(document=document, actor_email="test").board
+
+    restored = IssuedReport.objects.select_related("plan_version", "assessment").get(board=board)
+    assert (restored.meeting_date, restored.meeting_name, restored.sha256, restored.issued_at) == (
+        source.meeting_date,
+        source.meeting_name,
+        source.sha256,
+        source.issued_at,
+    )
+    assert restored.plan_version.number == source.plan_version.number
+    assert restored.assessment.board == board
+    with restored.file.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == source.sha256
+
+
+def test_an_issued_report_without_its_file_is_refused(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    digest = document["issued_reports"][0]["sha256"]
+    document["files"] = [item for item in document["files"] if item["sha256"] != digest]
+
+    error = str(refusal(document))
+
+    assert "issued_reports[0].sha256: no file with this SHA-256 under files" in error, error
+    assert not IssuedReport.objects.exclude(board=export_world.board).exists()
 
 
 def test_the_boards_chain_is_exactly_the_replayed_trail_and_verifies(export_world):
@@ -294,7 +326,7 @@ def test_it_refuses_an_unknown_schema_version(export_world):
 def test_a_version_2_document_imports_with_no_services_recorded(export_world):
     document = as_new_board(board_document(board=export_world.board))
     document["schema_version"] = 2
-    for section in ("services", "incidents", "submissions"):
+    for section in ("services", "incidents", "submissions", "issued_reports"):
         del document[section]
 
     result = board_import(document=document, filename="board.json", actor_email="test")
@@ -309,7 +341,7 @@ def test_a_version_2_document_imports_with_no_services_recorded(export_world):
 def test_a_version_3_document_imports_with_no_incidents_or_submissions(export_world):
     document = as_new_board(board_document(board=export_world.board))
     document["schema_version"] = 3
-    del document["incidents"], document["submissions"]
+    del document["incidents"], document["submissions"], document["issued_reports"]
     for acceptance in document["plan"]["risk_acceptances"]:
         del acceptance["proposed_by"], acceptance["proposed_at"]  # version 3 had no proposals
 
@@ -320,6 +352,7 @@ def test_a_version_3_document_imports_with_no_incidents_or_submissions(export_wo
     assert ServiceUse.objects.filter(board=result.board).count() == 2
     assert board_document(board=result.board)["schema_version"] == SCHEMA_VERSION == 4
     assert RiskAcceptance.objects.get(board=result.board).proposed_at is None
+    assert not IssuedReport.objects.filter(board=result.board).exists()
 
 
 def test_a_version_3_document_with_version_4_sections_is_refused(export_world):
@@ -330,7 +363,8 @@ def test_a_version_3_document_with_version_4_sections_is_refused(export_world):
     assert refusal(document).lines() == [
         (
             "board.json: schema_version: schema version 3 has no section 'incidents', "
-            "'submissions', but this document has: it is not a version 3 export"
+            "'submissions', 'issued_reports', but this document has: it is not a version 3 "
+            "export"
         )
     ]
     assert counts() == before

@@ -20,7 +20,7 @@ from kompas.testing.people import UserFactory
 
 # Session, user, membership; then the document (frameworks, every section, the trail) and
 # the export's event on the board's chain, whatever the amount of data.
-DOWNLOAD_QUERIES = 42
+DOWNLOAD_QUERIES = 43
 
 
 def download_url(board):
@@ -176,7 +176,8 @@ def test_the_preview_shows_what_would_be_restored_and_writes_nothing(
         "measures": 3,
         "incidents": 2,
         "submissions": 1,
-        "files": 2,
+        "issued_reports": 1,
+        "files": 3,
     }
     assert preview.problems == []
     page = response.content.decode()

@@ -12,7 +12,8 @@ from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import BoardRole
 from kompas.demo.seed import DEMO_BOARDS, seed_demo
-from kompas.reports.pdf import ASSETS, LocalFilesOnly
+from kompas.reports.pdf import ASSETS, LocalFilesOnly, render_pdf_pages, supervisory_report
+from kompas.reports.tests.boards import board_with_every_norm_below_target, demo_board_with_plan
 from kompas.testing import clock
 from kompas.testing.world import COORD, SUPERVISOR, ReportWorld
 
@@ -139,3 +140,61 @@ def test_the_demo_boards_report_has_two_to_four_pages(client, db, settings):
     assert 2 <= len(reader.pages) <= 4
     assert board.name in text
     assert "2025" in text
+
+
+def compact(text):
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_demo_board_with_its_plan_approved_still_has_two_to_four_pages(client, db, settings):
+    settings.DEMO_PASSWORD = ""
+    board = demo_board_with_plan()
+    supervisor = Membership.objects.get(board=board, role=BoardRole.SUPERVISOR).user
+
+    response = download(client, supervisor, board)
+
+    reader, text = pdf_text(response.content)
+    assert 2 <= len(reader.pages) <= 4
+    report = supervisory_report(board=board, today=clock.TODAY)
+    assert report is not None
+    assert report.plan_version is not None
+    for gap in report.gaps:
+        assert gap.code in text
+    assert compact(report.plan_url) in compact(text)
+
+
+def test_a_board_with_every_norm_below_target_and_sixty_measures_has_two_to_four_pages(db):
+    board = board_with_every_norm_below_target()
+    report = supervisory_report(board=board, today=clock.TODAY)
+    assert report is not None
+
+    content, pages = render_pdf_pages(report=report)
+
+    reader, text = pdf_text(content)
+    assert pages == len(reader.pages)
+    assert 2 <= pages <= 4
+    whole = compact(text)
+    # Long lists show their first rows and say how many more there are, and where.
+    assert (report.gap_count, len(report.gaps), report.gaps_more) == (94, 10, 84)
+    assert (report.open_measures, len(report.measures_due), report.measures_more) == (60, 5, 55)
+    assert (len(report.risks), len(report.risks_shown), report.risks_more) == (8, 5, 3)
+    assert report.comparison is not None
+    assert report.regressions_more == report.comparison.regressions - 5 > 0
+    codes = [gap.code for gap in report.gaps] + [risk.code for risk in report.risks_shown]
+    for code in codes + [norm.code for norm in report.regressions]:
+        assert code in text
+    for measure in report.measures_due:
+        assert compact(measure.title) in whole
+    for number in (report.gaps_more, report.measures_more, report.risks_more):
+        assert f" {number} " in text
+    assert compact(report.plan_url) in whole
+    assert compact(report.comparison_url) in whole
+    # Nothing the supervisory board decides on is summarised away.
+    assert len(report.decisions) >= 3
+    for decision in report.decisions:
+        assert compact(decision) in whole
+    due = [risk.code for risk in report.risks if risk.due_for_review]
+    assert len(due) == 3
+    assert all(code in report.decisions[0] for code in due)
+    for domain in report.dashboard.domains:
+        assert domain.code in text
