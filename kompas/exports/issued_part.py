@@ -127,5 +127,5 @@ def write_issued(
             issued_at=moment_of(item["issued_at"]),
         )
         report.file.save("report.pdf", ContentFile(context.files[item["sha256"]]), save=False)
-        stored.append(report.file.name)
+        stored.append(str(report.file.name))
         report.save()

@@ -267,6 +267,8 @@ def test_an_issued_report_comes_back_byte_for_byte_with_its_meeting(export_world
         source.sha256,
         source.issued_at,
     )
+    assert restored.plan_version is not None
+    assert source.plan_version is not None
     assert restored.plan_version.number == source.plan_version.number
     assert restored.assessment.board == board
     with restored.file.open("rb") as handle:
