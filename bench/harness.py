@@ -184,6 +184,8 @@ def report_world() -> tuple[Client, str]:
     import datetime
     import random
 
+    from django.utils import timezone
+
     from kompas.accounts.models import User
     from kompas.assessments.models import AssessmentStatus, NormScore
     from kompas.assessments.services import assessment_start
@@ -224,6 +226,7 @@ def report_world() -> tuple[Client, str]:
                 reason="Bewust later.",
                 review_date=today,
                 accepted_by=user,
+                accepted_at=timezone.now(),
             )
             continue
         measure = Measure.objects.create(
