@@ -21,6 +21,7 @@ from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess
 from kompas.boards.roles import Action
+from kompas.core.text import find_forbidden
 from kompas.reports.models import MEETING_NAME_MAX, IssuedReport
 
 # The report is drawn up from today's data, so the meeting it is for lies near today.
@@ -58,10 +59,8 @@ def _checked_meeting(
         errors["meeting_name"] = _(
             "Keep the name of the meeting to %(count)d characters; this one has %(length)d."
         ) % {"count": MEETING_NAME_MAX, "length": len(meeting_name)}
-    elif not meeting_name.isprintable():
-        errors["meeting_name"] = _(
-            "The name of the meeting contains a control character; type it again."
-        )
+    elif problem := find_forbidden(meeting_name):
+        errors["meeting_name"] = problem.message()
     if errors or meeting_date is None:
         raise ValidationError(errors)
     return meeting_date

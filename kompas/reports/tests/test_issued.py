@@ -200,12 +200,12 @@ def test_an_issued_report_can_be_neither_changed_nor_deleted(approved):
         (
             {"meeting_date": "2026-12-03", "meeting_name": "Vergadering\x00RvT"},
             "meeting_name",
-            "Null characters are not allowed.",
+            "invisible character that is not allowed: U+0000 (NUL) at position 12.",
         ),
         (
             {"meeting_date": "2026-12-03", "meeting_name": "Vergadering\x1b[31mRvT"},
             "meeting_name",
-            "The name of the meeting contains a control character; type it again.",
+            "invisible character that is not allowed: U+001B (ESC) at position 12.",
         ),
     ],
 )
