@@ -141,7 +141,7 @@ def decode_utf8(raw: bytes, *, filename: str, error: type[LocatedFileError]) -> 
 def parse_framework_text(raw: bytes, *, filename: str) -> FrameworkDocument:
     text = decode_utf8(raw, filename=filename, error=FrameworkFileError)
     data, lines = _load_yaml(text, filename)
-    problems = _schema_problems(data, lines)
+    problems = schema_problems(data, lines)
     if not problems:
         problems = _rule_problems(data, lines)
     if problems:
@@ -238,7 +238,7 @@ def dump_framework(document: dict[str, Any]) -> str:
     """Write a normalised document as YAML that reads back to the same document."""
     return yaml.dump(
         document,
-        Dumper=_Dumper,
+        Dumper=YamlDumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
@@ -246,7 +246,7 @@ def dump_framework(document: dict[str, Any]) -> str:
     )
 
 
-class _Dumper(yaml.SafeDumper):
+class YamlDumper(yaml.SafeDumper):
     pass
 
 
@@ -259,7 +259,7 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_text)
+YamlDumper.add_representer(str, _represent_text)
 
 
 # --- reading YAML with line numbers -------------------------------------------------------
@@ -314,7 +314,7 @@ def load_yaml(
     builder = _Builder(loader)
     data = builder.build(node, ())
     builder.problems += [
-        Problem(path, problem.describe(), _line_for(path, builder.lines))
+        Problem(path, problem.describe(), line_for(path, builder.lines))
         for path, problem in forbidden_in(data)
     ]
     if builder.problems:
@@ -371,7 +371,7 @@ class _Builder:
         return mapping
 
 
-def _line_for(path: JsonPath, lines: dict[JsonPath, int]) -> int | None:
+def line_for(path: JsonPath, lines: dict[JsonPath, int]) -> int | None:
     for end in range(len(path), -1, -1):
         line = lines.get(path[:end])
         if line is not None:
@@ -383,14 +383,19 @@ def _line_for(path: JsonPath, lines: dict[JsonPath, int]) -> int | None:
 
 
 @cache
-def _validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema_validator(path: Path) -> Draft202012Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def _schema_problems(data: Any, lines: dict[JsonPath, int]) -> list[Problem]:
+def schema_problems(
+    data: Any, lines: dict[JsonPath, int], *, schema: Path = SCHEMA_PATH
+) -> list[Problem]:
+    """Every place where `data` breaks the JSON Schema at `schema`, located and in words."""
     problems: list[Problem] = []
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    errors = sorted(
+        schema_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path]
+    )
     for error in errors:
         path: JsonPath = tuple(error.absolute_path)
         line_path = path
@@ -400,7 +405,7 @@ def _schema_problems(data: Any, lines: dict[JsonPath, int]) -> list[Problem]:
             )
             unknown = [key for key in error.instance if key not in known]
             line_path = (*path, unknown[0]) if unknown else path
-        problem = Problem(path, _describe(error), _line_for(line_path, lines))
+        problem = Problem(path, _describe(error), line_for(line_path, lines))
         # jsonschema reports "required" once per missing field; the message names them all.
         if problem not in problems:
             problems.append(problem)
@@ -431,19 +436,19 @@ def _describe(error: ValidationError) -> str:  # noqa: PLR0911, PLR0912 - one me
     if validator == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(str(_TYPE_NAMES.get(kind, kind)) for kind in kinds)
-        return f"expected {wanted}, found {_show(value)}"
+        return f"expected {wanted}, found {show(value)}"
     if validator in {"minimum", "maximum"} and schema.get("maximum") == 5:
-        return f"level {_show(value)} is outside 1-5"
+        return f"level {show(value)} is outside 1-5"
     if validator == "minimum":
-        return f"{_show(value)} is below the minimum of {expected}"
+        return f"{show(value)} is below the minimum of {expected}"
     if validator == "maximum":
-        return f"{_show(value)} is above the maximum of {expected}"
+        return f"{show(value)} is above the maximum of {expected}"
     if validator == "pattern" and expected == "\\S":
         return "must not be empty"
     if validator == "not":
         return "must be a single line"
     if validator == "pattern":
-        return f"{_show(value)} is not allowed here (expected the pattern {expected})"
+        return f"{show(value)} is not allowed here (expected the pattern {expected})"
     if validator == "minItems":
         return f"needs at least {expected} items, found {len(value)}"
     if validator == "maxItems":
@@ -451,13 +456,13 @@ def _describe(error: ValidationError) -> str:  # noqa: PLR0911, PLR0912 - one me
     if validator == "maxLength":
         return f"is {len(value)} characters long; at most {expected} allowed"
     if validator == "const":
-        return f"must be {_show(expected)}, found {_show(value)}"
+        return f"must be {show(expected)}, found {show(value)}"
     if validator == "format" and expected == "date":
-        return f"{_show(value)} is not a date (YYYY-MM-DD)"
+        return f"{show(value)} is not a date (YYYY-MM-DD)"
     return error.message
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -476,7 +481,7 @@ def _rule_problems(data: dict[str, Any], lines: dict[JsonPath, int]) -> list[Pro
     problems: list[Problem] = []
 
     def report(path: JsonPath, message: str) -> None:
-        problems.append(Problem(path, message, _line_for(path, lines)))
+        problems.append(Problem(path, message, line_for(path, lines)))
 
     version = data["version"]
     released = version.get("released")
@@ -484,7 +489,7 @@ def _rule_problems(data: dict[str, Any], lines: dict[JsonPath, int]) -> list[Pro
         try:
             datetime.date.fromisoformat(released)
         except ValueError:
-            report(("version", "released"), f"{_show(released)} is not a date (YYYY-MM-DD)")
+            report(("version", "released"), f"{show(released)} is not a date (YYYY-MM-DD)")
 
     level_numbers = [level["level"] for level in version["levels"]]
     if sorted(level_numbers) != [1, 2, 3, 4, 5]:
@@ -535,6 +540,6 @@ def _unique(items: list[dict[str, Any]], key: str, path: JsonPath, report: Any) 
     for index, item in enumerate(items):
         value = item[key]
         if value in seen:
-            report((*path, index, key), f"duplicate {key} {_show(value)}")
+            report((*path, index, key), f"duplicate {key} {show(value)}")
         seen.add(value)
     return seen

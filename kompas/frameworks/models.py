@@ -247,3 +247,99 @@ class NormReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard} {self.clause}"
+
+
+class Relationship(models.TextChoices):
+    """How a norm of one version relates to a norm of another (after NIST OLIR's types).
+
+    Read as "the source norm is ... the target norm": `subset` means the source asks part of
+    what the target asks, `superset` that it asks more. `removed` and `new` stand for a norm
+    without a counterpart on the other side.
+    """
+
+    EQUAL = "equal", _("equal")
+    SUBSET = "subset", _("subset")
+    SUPERSET = "superset", _("superset")
+    INTERSECTS = "intersects", _("intersects")
+    REMOVED = "removed", _("removed")
+    NEW = "new", _("new")
+
+
+PAIRED = (Relationship.EQUAL, Relationship.SUBSET, Relationship.SUPERSET, Relationship.INTERSECTS)
+
+
+class Mapping(models.Model):
+    """How the norms of one framework version correspond to those of another.
+
+    Written once by the importer (kompas.frameworks.mappings) and never changed: the periods
+    started through it record what it carried (docs/mapping-format.md).
+    """
+
+    source = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="mappings_from"
+    )
+    target = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="mappings_to"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    checksum = models.CharField(_("content checksum"), max_length=64)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-imported_at",)
+        verbose_name = _("mapping")
+        verbose_name_plural = _("mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="mapping_once_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="mapping_two_versions"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
+
+
+class MappingPair(models.Model):
+    """One line of a mapping: two norms and their relationship, or a removed or a new norm."""
+
+    mapping = models.ForeignKey(Mapping, on_delete=models.CASCADE, related_name="pairs")
+    source_norm = models.ForeignKey(
+        Norm, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_norm = models.ForeignKey(
+        Norm, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping", "source_norm", "target_norm"], name="mappingpair_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        relationship="removed",
+                        source_norm__isnull=False,
+                        target_norm__isnull=True,
+                    )
+                    | models.Q(
+                        relationship="new", source_norm__isnull=True, target_norm__isnull=False
+                    )
+                    | models.Q(
+                        relationship__in=[choice.value for choice in PAIRED],
+                        source_norm__isnull=False,
+                        target_norm__isnull=False,
+                    )
+                ),
+                name="mappingpair_sides_match_relationship",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_norm or '-'} {self.relationship} {self.target_norm or '-'}"

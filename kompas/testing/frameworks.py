@@ -1,13 +1,16 @@
 """Small, valid framework documents for tests, to be changed in one place per test."""
 
 import copy
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kompas.frameworks.fileformat import FrameworkDocument, checksum_of, normalise
-from kompas.frameworks.models import FrameworkVersion
+from kompas.frameworks.mappingformat import parse_mapping_text
+from kompas.frameworks.mappings import mapping_import_document
+from kompas.frameworks.models import FrameworkVersion, Mapping
 from kompas.frameworks.services import framework_import_document
 
 LEVEL_NAMES = ["Ad hoc", "Herhaalbaar", "Bepaald", "Beheerst", "Continu verbeteren"]
@@ -123,3 +126,71 @@ def import_document(document: dict[str, Any]) -> FrameworkVersion:
     normalised = normalise(document)
     loaded = FrameworkDocument(normalised, checksum_of(normalised))
     return framework_import_document(document=loaded, filename="test.yaml").version
+
+
+def revision_docs() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Version 1.0, a revised 2.0 and the mapping between them, with every kind of change.
+
+    1.0 has GO.01, GO.02, GO.03, BC.03, BV.01 and BV.02. In 2.0 GO.01 is reworded (equal),
+    GO.02 and GO.03 are merged into GO.02, BC.03 is split into BC.03 and BC.04, BV.01 is
+    removed, BV.02 stays as it is and BV.03 is new.
+    """
+    old = framework_doc(version="1.0")
+    old["norms"][2:2] = [norm_doc("GO.03", "GO", title="Planning informatiebeveiliging")]
+    old["norms"].append(norm_doc("BV.02", "BV", title="Register van verwerkingen"))
+    new = framework_doc(version="2.0")
+    norms = {norm["code"]: norm for norm in copy.deepcopy(old["norms"])}
+    norms["GO.01"]["statement"] = "Wat GO.01 vraagt, in nieuwe woorden."
+    norms["GO.02"]["title"] = "Beleid en planning informatiebeveiliging"
+    norms["BC.03"]["title"] = "Back-ups buiten de deur"
+    new["norms"] = [
+        norms["GO.01"],
+        norms["GO.02"],
+        norms["BC.03"],
+        norm_doc("BC.04", "BC", title="Hersteltest van back-ups"),
+        norms["BV.02"],
+        norm_doc("BV.03", "BV", title="Bewaartermijnen"),
+    ]
+    mapping = mapping_doc(
+        pairs=[
+            ("GO.01", "GO.01", "equal"),
+            ("GO.02", "GO.02", "subset"),
+            ("GO.03", "GO.02", "subset"),
+            ("BC.03", "BC.03", "superset"),
+            ("BC.03", "BC.04", "superset"),
+            ("BV.02", "BV.02", "equal"),
+        ],
+        removed=["BV.01"],
+        new=["BV.03"],
+    )
+    return old, new, mapping
+
+
+def mapping_doc(
+    *,
+    pairs: list[tuple[str, str, str]],
+    removed: Sequence[str] = (),
+    new: Sequence[str] = (),
+    source: tuple[str, str] = ("test-kader", "1.0"),
+    target: tuple[str, str] = ("test-kader", "2.0"),
+) -> dict[str, Any]:
+    return {
+        "format": "ibp-kompas-mapping",
+        "format_version": 1,
+        "source": {"framework": source[0], "version": source[1]},
+        "target": {"framework": target[0], "version": target[1]},
+        "title": "Van 1.0 naar 2.0",
+        "description": "Wat er veranderde.",
+        "pairs": [
+            {"source": a, "target": b, "relationship": kind, "note": ""} for a, b, kind in pairs
+        ],
+        "removed": [{"norm": code, "note": "Vervallen."} for code in removed],
+        "new": [{"norm": code, "note": "Nieuw."} for code in new],
+    }
+
+
+def import_mapping_document(document: dict[str, Any]) -> Mapping:
+    """Import a mapping document the way the import command would."""
+    raw = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
+    loaded = parse_mapping_text(raw, filename="mapping.yaml")
+    return mapping_import_document(document=loaded, filename="mapping.yaml").mapping
