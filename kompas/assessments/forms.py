@@ -1,3 +1,4 @@
+import copy
 from typing import Any
 
 from django import forms
@@ -12,17 +13,37 @@ class StartForm(Form):
     period = forms.CharField(
         label=_("Period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026")
     )
+    framework_version: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Framework"), queryset=None, empty_label=None
+    )
     previous: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Start from"),
         queryset=None,
         required=False,
         empty_label=_("Nothing: start empty"),
-        help_text=_("Its levels are copied as starting values, marked to be confirmed."),
+        help_text=_(
+            "Its work is copied as starting values, marked to be confirmed; from another "
+            "version of the framework, through the mapping between the two."
+        ),
+    )
+    start_empty = forms.BooleanField(
+        label=_("Start empty: carry nothing over from an evaluation on another version"),
+        required=False,
     )
 
-    def __init__(self, *args: Any, assessments: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, assessments: Any, versions: Any, default_version: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["previous"].queryset = assessments  # type: ignore[attr-defined]
+        self.fields["framework_version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["framework_version"].initial = default_version
+        # Asked only once starting would carry nothing over (kompas.assessments.views).
+        if not self.data.get("start_empty"):
+            del self.fields["start_empty"]
+
+    def ask_start_empty(self) -> None:
+        self.fields["start_empty"] = copy.deepcopy(self.base_fields["start_empty"])
 
 
 class ScoreForm(Form):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompas.assessments.filetypes import LABELS
 from kompas.boards.models import Board
-from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.frameworks.models import FrameworkVersion, Mapping, Norm
 
 
 class FrozenError(Exception):
@@ -44,6 +44,11 @@ class SelfAssessment(models.Model):
     )
     started_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Set when `started_from` is on another framework version: the mapping its work came
+    # through (docs/mapping-format.md, "Carrying work over").
+    mapping = models.ForeignKey(
+        Mapping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     created_by = models.ForeignKey(
@@ -107,6 +112,10 @@ class NormScore(models.Model):
     to_confirm = models.BooleanField(
         _("copied from the previous period, to confirm"), default=False
     )
+    # Through a mapping: the norms of the earlier version this score was carried from, each
+    # {"code", "relationship", "level", "not_applicable"}; empty for a norm new in this version
+    # and for a period started on the same version.
+    carried = models.JSONField(_("carried from"), default=list, blank=True)
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,6 +159,14 @@ class NormScore(models.Model):
     def is_assessed(self) -> bool:
         return self.level is not None or (
             self.not_applicable and bool(self.not_applicable_reason.strip())
+        )
+
+    @property
+    def needs_review(self) -> bool:
+        """Carried through a mapping from something other than one equal norm: the board
+        judges it on the norm form, not with a bulk confirmation."""
+        return bool(self.carried) and not (
+            len(self.carried) == 1 and self.carried[0]["relationship"] == "equal"
         )
 
 

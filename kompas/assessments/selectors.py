@@ -17,7 +17,14 @@ from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Board
-from kompas.frameworks.models import Domain, LevelCriterion, MaturityLevel
+from kompas.frameworks.models import (
+    Domain,
+    LevelCriterion,
+    MappingPair,
+    MaturityLevel,
+    Norm,
+    Relationship,
+)
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
@@ -424,3 +431,84 @@ def open_version(*, assessment: SelfAssessment) -> SelfAssessment | None:
         .order_by("-version")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class CarriedSource:
+    """An earlier norm a score was carried from, with its text beside the norm's new text."""
+
+    code: str
+    relationship: str
+    level: int | None
+    not_applicable: bool
+    norm: Norm | None  # of the earlier version; None if it can no longer be found
+    current: Norm
+
+    @property
+    def text_changed(self) -> bool:
+        return self.norm is None or (self.norm.title, self.norm.statement) != (
+            self.current.title,
+            self.current.statement,
+        )
+
+
+def carried_sources(*, score: NormScore) -> list[CarriedSource]:
+    """Where a score came from through a mapping, with the earlier texts (one query)."""
+    mapping_id = score.assessment.mapping_id
+    if mapping_id is None or not score.carried:
+        return []
+    earlier = {
+        norm.code: norm
+        for norm in Norm.objects.filter(
+            framework_version__mappings_from=mapping_id,
+            code__in=[item["code"] for item in score.carried],
+        )
+    }
+    return [
+        CarriedSource(
+            code=item["code"],
+            relationship=item["relationship"],
+            level=item["level"],
+            not_applicable=item["not_applicable"],
+            norm=earlier.get(item["code"]),
+            current=score.norm,
+        )
+        for item in score.carried
+    ]
+
+
+@dataclass(frozen=True)
+class CarryReport:
+    """What a period started through a mapping took from the earlier one, and what it left."""
+
+    source: SelfAssessment
+    as_is: int  # one earlier norm, equal
+    to_review: int  # one earlier norm of another relationship, or several
+    new: list[str]  # codes of norms new in this version
+    removed: list[tuple[str, int | None, bool]]  # code, earlier level, earlier not applicable
+
+
+def carry_report(*, assessment: SelfAssessment) -> CarryReport | None:
+    """For the overview of a period started through a mapping (three queries); else None."""
+    if assessment.mapping_id is None or assessment.started_from is None:
+        return None
+    as_is = to_review = 0
+    new = []
+    for code, carried in assessment.scores.values_list("norm__code", "carried").order_by(
+        "norm__position"
+    ):
+        if not carried:
+            new.append(code)
+        elif len(carried) == 1 and carried[0]["relationship"] == Relationship.EQUAL:
+            as_is += 1
+        else:
+            to_review += 1
+    removed_norms = MappingPair.objects.filter(
+        mapping_id=assessment.mapping_id, relationship=Relationship.REMOVED
+    ).values("source_norm_id")
+    removed = list(
+        NormScore.objects.filter(assessment=assessment.started_from, norm_id__in=removed_norms)
+        .order_by("norm__position")
+        .values_list("norm__code", "level", "not_applicable")
+    )
+    return CarryReport(assessment.started_from, as_is, to_review, new, removed)

@@ -9,20 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompas.accounts.models import User
+from kompas.assessments.carry import create_scores
 from kompas.assessments.models import (
     AssessmentStatus,
-    Evidence,
     FrozenError,
     NormScore,
     SelfAssessment,
 )
+from kompas.assessments.signals import assessment_started
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Board, Membership
 from kompas.boards.roles import Action
 from kompas.core.text import check_text
-from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.frameworks.mappings import mapping_between
+from kompas.frameworks.models import FrameworkVersion
 
 SCORE_FIELDS = (
     "level",
@@ -54,8 +56,14 @@ def assessment_start(
     framework_version: FrameworkVersion,
     period: str,
     previous: SelfAssessment | None = None,
+    start_empty: bool = False,
 ) -> SelfAssessment:
-    """A new draft for a period, one score per norm; from `previous`, its levels to confirm."""
+    """A new draft for a period, one score per norm; from `previous`, its work to confirm.
+
+    From an evaluation on another framework version the work carries over through the mapping
+    between the two versions (kompas.assessments.carry). Without one nothing can carry over,
+    and the draft starts empty only when the caller confirms that with `start_empty`.
+    """
     _require(access, Action.MANAGE_BOARD)
     period = period.strip()
     if not period:
@@ -66,77 +74,52 @@ def assessment_start(
         board=access.board, framework_version=framework_version, period=period
     ).exists():
         raise ValidationError({"period": _("There is already an evaluation for this period.")})
+    mapping = None
+    if previous is not None and previous.framework_version_id != framework_version.pk:
+        mapping = mapping_between(source=previous.framework_version, target=framework_version)
+        if mapping is None and not start_empty:
+            raise ValidationError({"start_empty": nothing_carries(previous, framework_version)})
+        if mapping is None:
+            previous = None
     with transaction.atomic():
         assessment = SelfAssessment.objects.create(
             board=access.board,
             framework_version=framework_version,
             period=period,
             started_from=previous,
+            mapping=mapping,
             created_by=actor,
         )
-        _create_scores(assessment, previous, to_confirm=True)
+        create_scores(assessment, previous, mapping=mapping, to_confirm=True)
+        changes: dict[str, Any] = {
+            "period": [None, period],
+            "framework_version": [None, str(framework_version)],
+            "started_from": [None, str(previous or "")],
+        }
+        if mapping is not None:
+            changes["mapping"] = [None, str(mapping)]
         audit_record(
             action=AuditAction.CREATE,
             actor=actor,
             board_id=access.board.pk,
             obj=assessment,
-            changes={"period": [None, period], "started_from": [None, str(previous or "")]},
+            changes=changes,
         )
+        assessment_started.send(sender=SelfAssessment, assessment=assessment, actor=actor)
     return assessment
 
 
-def _create_scores(
-    assessment: SelfAssessment, source: SelfAssessment | None, *, to_confirm: bool
-) -> None:
-    target = assessment.framework_version.target_level
-    earlier = {}
-    if source is not None and source.framework_version_id == assessment.framework_version_id:
-        earlier = {score.norm_id: score for score in source.scores.all()}
-    scores = []
-    for norm in Norm.objects.filter(framework_version=assessment.framework_version).only("pk"):
-        old = earlier.get(norm.pk)
-        scores.append(
-            NormScore(
-                assessment=assessment,
-                norm=norm,
-                level=old.level if old else None,
-                target_level=old.target_level if old else target,
-                not_applicable=old.not_applicable if old else False,
-                not_applicable_reason=old.not_applicable_reason if old else "",
-                explanation=old.explanation if old else "",
-                assignee_id=old.assignee_id if old else None,
-                to_confirm=bool(old) and to_confirm,
-            )
-        )
-    NormScore.objects.bulk_create(scores)
-    if earlier:
-        _copy_evidence(source, {score.norm_id: score for score in scores})
-
-
-def _copy_evidence(source: Any, scores: dict[int, NormScore]) -> None:
-    """The current evidence goes along to the new period or version; stored files are shared.
-
-    Files are never changed or deleted, so the copy points at the same stored file and hash.
-    """
-    Evidence.objects.bulk_create(
-        Evidence(
-            board_id=evidence.board_id,
-            score=scores[evidence.score.norm_id],
-            kind=evidence.kind,
-            original_name=evidence.original_name,
-            file=evidence.file.name,
-            content_type=evidence.content_type,
-            size=evidence.size,
-            sha256=evidence.sha256,
-            url=evidence.url,
-            title=evidence.title,
-            added_by_id=evidence.added_by_id,
-        )
-        for evidence in Evidence.objects.current()
-        .filter(score__assessment=source)
-        .select_related("score")
-        if evidence.score.norm_id in scores
-    )
+def nothing_carries(previous: SelfAssessment, version: FrameworkVersion) -> str:
+    """Why nothing of `previous` can be taken into a period on `version`, and what to do."""
+    return _(
+        "There is no mapping from %(source)s to %(target)s, so nothing of %(period)s (levels, "
+        "explanations, evidence) carries over. Tick “start empty” to begin without it, or ask "
+        "the platform administrator to import a mapping first."
+    ) % {
+        "source": previous.framework_version,
+        "target": version,
+        "period": previous.period,
+    }
 
 
 @dataclass(frozen=True)
@@ -243,7 +226,9 @@ def scores_confirm(
 
     Each norm gets its own audit event, as a save on the norm form would give. A value with
     nothing to confirm (no level, or not applicable without a reason) is left waiting: it needs
-    the norm form. Values a colleague saved meanwhile are no longer waiting and are skipped.
+    the norm form; so is a value carried through a mapping from a norm that changed in scope
+    (`NormScore.needs_review`). Values a colleague saved meanwhile are no longer waiting and
+    are skipped.
     """
     _require(access, Action.EDIT)
     with transaction.atomic():
@@ -260,7 +245,7 @@ def scores_confirm(
         confirmed, left = [], []
         now = timezone.now()
         for score in waiting.select_related("norm").order_by("norm__position"):
-            if not score.is_assessed:
+            if not score.is_assessed or score.needs_review:
                 left.append(score.norm.code)
                 continue
             score.to_confirm = False
@@ -411,7 +396,7 @@ def assessment_reopen(
             reopen_reason=reason.strip(),
             created_by=actor,
         )
-        _create_scores(reopened, assessment, to_confirm=False)
+        create_scores(reopened, assessment, to_confirm=False)
         audit_record(
             action=AuditAction.CREATE,
             actor=actor,

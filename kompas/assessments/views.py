@@ -26,9 +26,7 @@ from kompas.boards.access import BoardAccess, access_board, board_view
 from kompas.boards.roles import Action
 from kompas.boards.selectors import board_memberships
 from kompas.core.forms import add_validation_errors, error_text, posted_text
-from kompas.frameworks.models import FrameworkVersion
-from kompas.frameworks.normenkader import NORMENKADER_SLUG
-from kompas.frameworks.selectors import neighbours
+from kompas.frameworks.selectors import default_version, neighbours, offered_versions
 
 FILTERS = {"open", "below", "mine"}
 
@@ -37,32 +35,39 @@ FILTERS = {"open", "below", "mine"}
 @board_view(Action.VIEW)
 def assessment_list(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
     assessments = selectors.assessments_of(access=access)
-    form = StartForm(request.POST or None, assessments=assessments)
+    versions = offered_versions()
+    form = StartForm(
+        request.POST or None,
+        assessments=assessments,
+        versions=versions,
+        default_version=default_version(),
+    )
     if request.method == "POST" and access.may(Action.MANAGE_BOARD) and form.is_valid():
-        version = (
-            FrameworkVersion.objects.filter(framework__slug=NORMENKADER_SLUG)
-            .order_by("-imported_at")
-            .first()
-        )
-        if version is None:
-            form.add_error(None, _("No framework has been loaded."))
+        try:
+            assessment = services.assessment_start(
+                access=access,
+                actor=request.user,
+                framework_version=form.cleaned_data["framework_version"],
+                period=form.cleaned_data["period"],
+                previous=form.cleaned_data["previous"],
+                start_empty=form.cleaned_data.get("start_empty", False),
+            )
+        except ValidationError as error:
+            if "start_empty" in getattr(error, "error_dict", {}):
+                form.ask_start_empty()
+            add_validation_errors(form, error)
         else:
-            try:
-                assessment = services.assessment_start(
-                    access=access,
-                    actor=request.user,
-                    framework_version=version,
-                    period=form.cleaned_data["period"],
-                    previous=form.cleaned_data["previous"],
-                )
-            except ValidationError as error:
-                add_validation_errors(form, error)
-            else:
-                return redirect("assessments:overview", access.board.pk, assessment.pk)
+            return redirect("assessments:overview", access.board.pk, assessment.pk)
     return render(
         request,
         "assessments/list.html",
-        {"access": access, "board": access.board, "assessments": assessments, "form": form},
+        {
+            "access": access,
+            "board": access.board,
+            "assessments": assessments,
+            "form": form,
+            "has_versions": versions.exists(),
+        },
     )
 
 
@@ -88,6 +93,7 @@ def overview(
             "only": only,
             "can_edit": access.may(Action.EDIT),
             "open_version": selectors.open_version(assessment=assessment),
+            "carry": selectors.carry_report(assessment=assessment),
             "waiting": waiting,
             "waiting_total": sum(waiting.values()),
             # One reverse() instead of one per norm; codes are URL-safe by the file format.
@@ -169,6 +175,7 @@ def norm_score(
     }
     if not partial:
         context["previous"], context["following"] = neighbours(norm=score.norm)
+        context["carried"] = selectors.carried_sources(score=score)
     if partial:
         # The form stays as the person filled it in; only the saved state and revision change.
         # htmx swaps only 2xx answers; the status is in the partial itself.

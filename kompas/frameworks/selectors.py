@@ -16,6 +16,7 @@ from kompas.frameworks.models import (
     Norm,
     Part,
 )
+from kompas.frameworks.normenkader import NORMENKADER_SLUG
 from kompas.frameworks.services import fold_for_search
 
 SEARCH_MAX_TERMS = 8
@@ -49,6 +50,26 @@ def latest_version(*, slug: str) -> FrameworkVersion:
     if version is None:
         raise Http404(f"Framework {slug} has no versions.")
     return version
+
+
+def offered_versions() -> QuerySet[FrameworkVersion]:
+    """Every framework version a board may evaluate itself against: all imported ones.
+
+    The newest version of each framework comes first; older versions stay offered so that a
+    board can finish a cycle on the version it started with.
+    """
+    return FrameworkVersion.objects.select_related("framework").order_by(
+        "framework__name", "-imported_at", "-pk"
+    )
+
+
+def default_version() -> FrameworkVersion | None:
+    """The newest version of the shipped Normenkader, the version offered first."""
+    return (
+        FrameworkVersion.objects.filter(framework__slug=NORMENKADER_SLUG)
+        .order_by("-imported_at", "-pk")
+        .first()
+    )
 
 
 def get_version(*, slug: str, version: str) -> FrameworkVersion:

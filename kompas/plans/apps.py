@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,14 @@ class PlansConfig(AppConfig):
     name = "kompas.plans"
     label = "plans"
     verbose_name = "Improvement plans"
+
+    def ready(self) -> None:
+        from kompas.assessments.signals import assessment_started
+
+        assessment_started.connect(_follow_revision, dispatch_uid="plans.follow_revision")
+
+
+def _follow_revision(*, assessment: Any, actor: Any, **kwargs: Any) -> None:
+    from kompas.plans.revision import plan_follow_revision
+
+    plan_follow_revision(assessment=assessment, actor=actor)

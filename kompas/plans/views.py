@@ -23,6 +23,7 @@ from kompas.plans import selectors, services
 from kompas.plans.excel import plan_workbook
 from kompas.plans.forms import DeadlineForm, MeasureForm, ProgressForm, RiskForm
 from kompas.plans.models import Measure, MeasureStatus, RiskAcceptance
+from kompas.plans.revision import measures_to_review
 from kompas.plans.warnings import plan_warnings
 
 
@@ -42,6 +43,7 @@ def plan(request: HttpRequest, access: BoardAccess) -> HttpResponse:
             "board": access.board,
             "check": check,
             "warnings": plan_warnings(board=access.board, check=check, today=today),
+            "to_review": measures_to_review(assessment=check.assessment),
             "measures": measures,
             "overdue": [measure for measure in measures if measure.is_overdue(today)],
             "today": today,

@@ -128,17 +128,19 @@ def import_document(document: dict[str, Any]) -> FrameworkVersion:
     return framework_import_document(document=loaded, filename="test.yaml").version
 
 
-def revision_docs() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def revision_docs(
+    *, slug: str = "test-kader"
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Version 1.0, a revised 2.0 and the mapping between them, with every kind of change.
 
     1.0 has GO.01, GO.02, GO.03, BC.03, BV.01 and BV.02. In 2.0 GO.01 is reworded (equal),
     GO.02 and GO.03 are merged into GO.02, BC.03 is split into BC.03 and BC.04, BV.01 is
     removed, BV.02 stays as it is and BV.03 is new.
     """
-    old = framework_doc(version="1.0")
+    old = framework_doc(slug=slug, version="1.0")
     old["norms"][2:2] = [norm_doc("GO.03", "GO", title="Planning informatiebeveiliging")]
     old["norms"].append(norm_doc("BV.02", "BV", title="Register van verwerkingen"))
-    new = framework_doc(version="2.0")
+    new = framework_doc(slug=slug, version="2.0")
     norms = {norm["code"]: norm for norm in copy.deepcopy(old["norms"])}
     norms["GO.01"]["statement"] = "Wat GO.01 vraagt, in nieuwe woorden."
     norms["GO.02"]["title"] = "Beleid en planning informatiebeveiliging"
@@ -162,6 +164,8 @@ def revision_docs() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         ],
         removed=["BV.01"],
         new=["BV.03"],
+        source=(slug, "1.0"),
+        target=(slug, "2.0"),
     )
     return old, new, mapping
 
