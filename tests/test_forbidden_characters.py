@@ -18,6 +18,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 import kompas
 from kompas.boards.models import Membership
 from kompas.core.text import CODE, find_forbidden
+from kompas.frameworks.models import FrameworkVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,11 @@ def project_forms() -> list[type[forms.BaseForm]]:
 
 # What a form needs beside its data, by class name; a form that needs more fails below.
 EXTRA: dict[str, Any] = {
-    "StartForm": lambda world: {"assessments": world.board.assessments.all()},
+    "StartForm": lambda world: {
+        "assessments": world.board.assessments.all(),
+        "versions": FrameworkVersion.objects.all(),
+        "default_version": world.version,
+    },
     "ScoreForm": lambda world: {
         "score": world.score("GO.01"),
         "members": Membership.objects.filter(board=world.board),

@@ -235,6 +235,15 @@ def _upgrade(document: dict[str, Any], filename: str) -> None:
         )
     for name in ADDED_SINCE[version]:
         document[name] = []
+    # Before version 4 no period was carried over a mapping between framework versions.
+    evaluations = document.get("evaluations")
+    for evaluation in evaluations if isinstance(evaluations, list) else []:
+        if isinstance(evaluation, dict):
+            evaluation.setdefault("mapping", None)
+            scores = evaluation.get("scores")
+            for score in scores if isinstance(scores, list) else []:
+                if isinstance(score, dict):
+                    score.setdefault("carried", [])
     # Before version 4 a risk was only ever accepted, never proposed first.
     plan = document.get("plan")
     acceptances = plan.get("risk_acceptances") if isinstance(plan, dict) else None

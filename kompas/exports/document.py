@@ -23,7 +23,7 @@ from kompas.accounts.models import User
 from kompas.assessments.models import SelfAssessment
 from kompas.boards.models import Board
 from kompas.frameworks.fileformat import LocatedFileError, Problem
-from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.frameworks.models import FrameworkVersion, Mapping, Norm
 from kompas.monitoring.models import MonitoringRound
 from kompas.plans.services import SNAPSHOT_SCHEMA
 
@@ -33,6 +33,7 @@ SCHEMA_VERSION = 4
 JsonPath = tuple[str | int, ...]
 VersionKey = tuple[str, str]
 NormKey = tuple[str, str, str]
+MappingKey = tuple[VersionKey, VersionKey]  # source, target
 EvaluationKey = tuple[str, str, str, int]
 RoundKey = tuple[str, str, str, str]  # framework, framework version, period, name
 
@@ -208,6 +209,7 @@ class Checked:
     versions: dict[VersionKey, FrameworkVersion] = field(default_factory=dict)
     norms: dict[NormKey, Norm] = field(default_factory=dict)
     listed: set[VersionKey] = field(default_factory=set)
+    mappings: dict[MappingKey, Mapping] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # by SHA-256
     # Monitoring rounds by their natural key; None: not here, the import recreates it.
     rounds: dict[RoundKey, MonitoringRound | None] = field(default_factory=dict)

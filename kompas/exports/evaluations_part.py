@@ -27,6 +27,7 @@ from kompas.exports.document import (
     EvaluationKey,
     Exporting,
     JsonPath,
+    MappingKey,
     People,
     PersonOf,
     Rows,
@@ -36,6 +37,7 @@ from kompas.exports.document import (
     moment,
     when,
 )
+from kompas.frameworks.models import Mapping
 
 # The rows this section carries (the registry in board_export.py lists them).
 MODELS = (SelfAssessment, NormScore, Evidence)
@@ -48,6 +50,8 @@ def export_evaluations(context: Exporting) -> list[dict[str, Any]]:
         SelfAssessment.objects.filter(board=board).select_related(
             "framework_version__framework",
             "started_from__framework_version__framework",
+            "mapping__source__framework",
+            "mapping__target__framework",
             "created_by",
             "submitted_by",
             "approved_by",
@@ -80,6 +84,7 @@ def export_evaluations(context: Exporting) -> list[dict[str, Any]]:
             "started_from": (
                 evaluation_ref(assessment.started_from) if assessment.started_from else None
             ),
+            "mapping": _mapping_ref(assessment.mapping),
             "reopen_reason": assessment.reopen_reason,
             "created_by": people.name(assessment.created_by),
             "created_at": moment(assessment.created_at),
@@ -97,6 +102,7 @@ def export_evaluations(context: Exporting) -> list[dict[str, Any]]:
                     "explanation": score.explanation,
                     "assignee": people.name(score.assignee),
                     "to_confirm": score.to_confirm,
+                    "carried": score.carried,
                     "revision": score.revision,
                     "updated_by": people.name(score.updated_by),
                     "updated_at": moment(score.updated_at),
@@ -109,6 +115,15 @@ def export_evaluations(context: Exporting) -> list[dict[str, Any]]:
         }
         for assessment in assessments
     ]
+
+
+def _mapping_ref(mapping: Mapping | None) -> dict[str, Any] | None:
+    if mapping is None:
+        return None
+    return {
+        side: {"framework": version.framework.slug, "framework_version": version.version}
+        for side, version in (("source", mapping.source), ("target", mapping.target))
+    }
 
 
 def _evidence(item: Evidence, people: People, files: dict[str, bytes]) -> dict[str, Any]:
@@ -147,6 +162,36 @@ def _evidence_bytes(item: Evidence) -> bytes:
     return data
 
 
+def _mapping_key(ref: dict[str, Any]) -> MappingKey:
+    return (
+        (ref["source"]["framework"], ref["source"]["framework_version"]),
+        (ref["target"]["framework"], ref["target"]["framework_version"]),
+    )
+
+
+def _check_mapping(ref: dict[str, Any] | None, path: JsonPath, context: Checked) -> None:
+    """A mapping the evaluation came through is sector data: it must be installed here."""
+    if ref is None:
+        return
+    key = _mapping_key(ref)
+    if key in context.mappings:
+        return
+    mapping = Mapping.objects.filter(
+        source__framework__slug=key[0][0],
+        source__version=key[0][1],
+        target__framework__slug=key[1][0],
+        target__version=key[1][1],
+    ).first()
+    if mapping is None:
+        context.report(
+            path,
+            f"the mapping from {key[0][0]} {key[0][1]} to {key[1][0]} {key[1][1]} is not "
+            "installed here; import it first (manage.py import_mapping FILE)",
+        )
+        return
+    context.mappings[key] = mapping
+
+
 def check_evaluations(document: dict[str, Any], context: Checked) -> None:
     """Evaluations refer to installed norms and to each other, evidence to its file."""
     evaluations = document["evaluations"]
@@ -167,6 +212,7 @@ def check_evaluations(document: dict[str, Any], context: Checked) -> None:
         started = evaluation["started_from"]
         if started is not None and evaluation_key(started) not in keys:
             context.report((*path, "started_from"), "refers to an evaluation not in the document")
+        _check_mapping(evaluation["mapping"], (*path, "mapping"), context)
         codes: set[str] = set()
         for number, score in enumerate(evaluation["scores"]):
             where: JsonPath = (*path, "scores", number)
@@ -264,6 +310,11 @@ class EvaluationWriter:
             SelfAssessment.objects.filter(pk=assessment.pk).update(
                 status=item["status"],
                 started_from=self.evaluations[evaluation_key(started)] if started else None,
+                mapping=(
+                    self.context.mappings[_mapping_key(item["mapping"])]
+                    if item["mapping"]
+                    else None
+                ),
                 created_at=when(item["created_at"]),
                 submitted_at=when(item["submitted_at"]),
                 submitted_by=self.person(item["submitted_by"]),
@@ -285,6 +336,7 @@ class EvaluationWriter:
                 explanation=score["explanation"],
                 assignee=self.person(score["assignee"]),
                 to_confirm=score["to_confirm"],
+                carried=score["carried"],
                 revision=score["revision"],
                 updated_by=self.person(score["updated_by"]),
                 updated_at=when(score["updated_at"]),

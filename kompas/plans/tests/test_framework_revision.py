@@ -6,89 +6,20 @@ Version 1.0 and its revision 2.0 (kompas.testing.frameworks.revision_docs): GO.0
 worked out by hand from the rules in docs/mapping-format.md, "Carrying work over".
 """
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from kompas.assessments.evidence import evidence_add_link
 from kompas.assessments.models import Evidence, NormScore, SelfAssessment
 from kompas.assessments.selectors import carry_report
-from kompas.assessments.services import assessment_start, scores_confirm
+from kompas.assessments.services import scores_confirm
 from kompas.audit.models import AuditEvent
-from kompas.boards.roles import BoardRole
 from kompas.plans.models import MeasureNorm, RiskAcceptance
 from kompas.plans.revision import measures_to_review
 from kompas.plans.selectors import plan_check
-from kompas.plans.services import risk_accept
-from kompas.testing.frameworks import import_document, import_mapping_document, revision_docs
-from kompas.testing.world import ReportWorld
-
-COORD, EXEC = BoardRole.COORDINATOR, BoardRole.EXECUTIVE
+from kompas.testing.revision import COORD, EXEC, RevisionWorld
 
 pytestmark = pytest.mark.django_db
-
-
-class RevisionWorld(ReportWorld):
-    """Board A with an approved 2027 evaluation on 1.0, evidence, measures and a risk."""
-
-    def __init__(self):
-        # A framework of its own: the world's test framework already has a version 1.0.
-        old, new, mapping = revision_docs(slug="revisiekader")
-        self.mapping_doc = mapping
-        super().__init__()
-        self.old = import_document(old)
-        self.new = import_document(new)
-        self.version = self.old
-        coordinator, executive = self.people[COORD], self.people[EXEC]
-        self.earlier = self.start("2027", version=self.old)
-        values = {
-            "GO.01": {"level": 2, "target_level": 3, "explanation": "Strategie in concept."},
-            "GO.02": {"level": 3, "target_level": 3, "explanation": "Beleid vastgesteld."},
-            "GO.03": {"level": 1, "target_level": 4, "explanation": "Nog geen planning."},
-            "BC.03": {"level": 4, "target_level": 3, "explanation": "Back-ups elders."},
-            "BV.01": {"level": 2, "target_level": 3, "explanation": "Meldproces op papier."},
-            "BV.02": {"not_applicable": True, "not_applicable_reason": "Geen eigen verwerking."},
-        }
-        assignees = {"GO.01": coordinator, "GO.02": coordinator, "GO.03": executive}
-        for code, fields in values.items():
-            NormScore.objects.filter(assessment=self.earlier, norm__code=code).update(
-                assignee=assignees.get(code), **fields
-            )
-        self.assessment = self.earlier
-        for code, url in (("GO.01", "https://intranet.example.nl/strategie"),
-                          ("BC.03", "https://intranet.example.nl/backup")):  # fmt: skip
-            evidence_add_link(
-                access=self.access(COORD),
-                actor=coordinator,
-                score=self.score(code),
-                url=url,
-                title=f"Bewijs {code}",
-            )
-        self.approve(self.earlier)
-        self.merged = self.measure("GO.03", "BC.03", level=4, title="Planning en back-up")
-        self.dropped_norm = self.measure("BV.01", title="Meldprocedure")
-        risk_accept(
-            access=self.access(EXEC),
-            actor=executive,
-            norm=self.norm("GO.01"),
-            reason="Strategie volgt na de fusie.",
-            review_date=datetime.date(2028, 3, 1),
-        )
-
-    def import_mapping(self):
-        return import_mapping_document(self.mapping_doc)
-
-    def start_revised(self, **kwargs):
-        return assessment_start(
-            access=self.access(COORD),
-            actor=self.people[COORD],
-            framework_version=self.new,
-            period="2028",
-            previous=self.earlier,
-            **kwargs,
-        )
 
 
 @pytest.fixture
