@@ -17,9 +17,11 @@ from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
 from kompas.boards.access import BoardAccess
 from kompas.boards.models import Board
+from kompas.frameworks.mappings import sources_by_target
 from kompas.frameworks.models import (
     Domain,
     LevelCriterion,
+    Mapping,
     MappingPair,
     MaturityLevel,
     Norm,
@@ -352,9 +354,21 @@ class DomainChange:
 
 
 @dataclass(frozen=True)
+class NotCompared:
+    """A norm of either period that has no counterpart in the other one's version."""
+
+    code: str
+    title: str
+    new: bool  # new in the later period's version; else removed from the earlier one's
+
+
+@dataclass(frozen=True)
 class Comparison:
     norms: list[NormChange]
     domains: list[DomainChange]
+    # Across framework versions: the mapping used, and what it could not compare.
+    mapping: Mapping | None = None
+    not_compared: list[NotCompared] = field(default_factory=list)
 
     @property
     def gains(self) -> int:
@@ -366,36 +380,106 @@ class Comparison:
 
 
 def compare(*, earlier: SelfAssessment, later: SelfAssessment) -> Comparison:
-    """Per norm and per domain the change between two evaluations of one framework version.
+    """Per norm and per domain the change between two evaluations.
 
-    Levels of norms that are not applicable count as no level; domain means are the summary
-    means (docs/scoring.md), so the comparison shows the same numbers as each overview.
+    Levels of norms that are not applicable count as no level. On one framework version the
+    domain means are the summary means (docs/scoring.md), so the comparison shows the same
+    numbers as each overview. Across versions the earlier evaluation is read through the
+    mapping between them (`comparable_mapping`), with the rule work carries over by: one
+    earlier norm gives its level, several the lowest of theirs. Norms without a counterpart
+    are listed as not compared, and the domain means are then taken over the compared norms
+    only, in both periods alike.
     """
     before_scores = scores_of(assessment=earlier)
     after_scores = scores_of(assessment=later)
-    before = {score.norm_id: score for score in before_scores}
-    norms = []
-    for score in after_scores:
-        old = before.get(score.norm_id)
-        norms.append(
-            NormChange(
-                code=score.norm.code,
-                title=score.norm.title,
-                before=None if old is None or old.not_applicable else old.level,
-                after=None if score.not_applicable else score.level,
-            )
+    if earlier.framework_version_id == later.framework_version_id:
+        before = {score.norm_id: _level(score) for score in before_scores}
+        return _comparison(before, after_scores, summary(scores=before_scores).domains)
+    mapping = comparable_mapping(earlier=earlier, later=later)
+    if mapping is None:
+        raise ValueError(
+            f"No mapping from {earlier.framework_version} to {later.framework_version}."
         )
-    before_domains = {group.code: group for group in summary(scores=before_scores).domains}
+    by_norm = {score.norm_id: score for score in before_scores}
+    translated: dict[int, int | None] = {}
+    not_compared = []
+    fed = sources_by_target(mapping=mapping)
+    for score in after_scores:
+        sources = [
+            by_norm[item.norm_id] for item in fed.get(score.norm_id, []) if item.norm_id in by_norm
+        ]
+        if not sources:
+            not_compared.append(NotCompared(score.norm.code, score.norm.title, new=True))
+            continue
+        levels = [source.level for source in sources if not source.not_applicable]
+        known = [level for level in levels if level is not None]
+        # The lowest of their levels; unknown while one of them was not assessed.
+        translated[score.norm_id] = min(known) if known and len(known) == len(levels) else None
+    fed_from = {item.norm_id for sources in fed.values() for item in sources}
+    not_compared += [
+        NotCompared(score.norm.code, score.norm.title, new=False)
+        for score in before_scores
+        if score.norm_id not in fed_from
+    ]
+    compared = [score for score in after_scores if score.norm_id in translated]
+    result = _comparison(translated, compared, None)
+    return Comparison(result.norms, result.domains, mapping, not_compared)
+
+
+def comparable_mapping(*, earlier: SelfAssessment, later: SelfAssessment) -> Mapping | None:
+    """The mapping that reads `earlier` in the norms of `later`'s version, if there is one."""
+    return Mapping.objects.filter(
+        source_id=earlier.framework_version_id, target_id=later.framework_version_id
+    ).first()
+
+
+def _level(score: NormScore) -> int | None:
+    return None if score.not_applicable else score.level
+
+
+def _mean(levels: list[int | None]) -> Decimal | None:
+    known = [level for level in levels if level is not None]
+    return _round(Decimal(sum(known)) / len(known)) if known else None
+
+
+def _comparison(
+    before: dict[int, int | None],
+    after_scores: list[NormScore],
+    before_domains: list[GroupFigures] | None,
+) -> Comparison:
+    """The changes of `after_scores` against the levels `before` (by norm of the later version).
+
+    `before_domains` are the earlier evaluation's own domain figures on one version; across
+    versions (None) both sides' domain means are taken over the compared norms.
+    """
+    norms = [
+        NormChange(
+            code=score.norm.code,
+            title=score.norm.title,
+            before=before.get(score.norm_id),
+            after=_level(score),
+        )
+        for score in after_scores
+    ]
+    earlier_means = (
+        {group.code: group.mean for group in before_domains}
+        if before_domains is not None
+        else {
+            group.code: _mean(
+                [before.get(s.norm_id) for s in after_scores if s.norm.domain.code == group.code]
+            )
+            for group in summary(scores=after_scores).domains
+        }
+    )
     domains = []
     for group in summary(scores=after_scores).domains:
         codes = {s.norm.code for s in after_scores if s.norm.domain.code == group.code}
         changes = [change for change in norms if change.code in codes]
-        old_group = before_domains.get(group.code)
         domains.append(
             DomainChange(
                 code=group.code,
                 name=group.name,
-                before=old_group.mean if old_group else None,
+                before=earlier_means.get(group.code),
                 after=group.mean,
                 gains=sum(1 for change in changes if (change.delta or 0) > 0),
                 regressions=sum(1 for change in changes if (change.delta or 0) < 0),

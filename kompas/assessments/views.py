@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -290,19 +291,25 @@ def _status_step(
 @require_safe
 def comparison(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
     later = selectors.get_assessment(access=access, assessment_id=assessment_id)
+    # Periods of the same version, and of versions a mapping reads in this one's norms.
     candidates = (
         selectors.assessments_of(access=access)
-        .filter(framework_version=later.framework_version)
+        .filter(
+            Q(framework_version=later.framework_version)
+            | Q(framework_version__mappings_from__target=later.framework_version)
+        )
         .exclude(pk=later.pk)
+        .select_related("framework_version")
+        .distinct()
     )
     chosen = request.GET.get("with", "")
     earlier = None
     if chosen.isdigit():
-        earlier = selectors.get_assessment(access=access, assessment_id=int(chosen))
-    elif later.started_from_id and candidates.filter(pk=later.started_from_id).exists():
-        earlier = selectors.get_assessment(access=access, assessment_id=later.started_from_id)
+        earlier = get_object_or_404(candidates, pk=int(chosen))
+    elif later.started_from_id:
+        earlier = candidates.filter(pk=later.started_from_id).first()
     result = None
-    if earlier is not None and earlier.framework_version_id == later.framework_version_id:
+    if earlier is not None:
         result = selectors.compare(earlier=earlier, later=later)
     return render(
         request,

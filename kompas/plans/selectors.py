@@ -50,7 +50,7 @@ def measures_of(*, access: BoardAccess) -> QuerySet[Measure]:
     return (
         Measure.objects.filter(board=access.board)
         .select_related("owner")
-        .prefetch_related("links__norm")
+        .prefetch_related("links__norm__framework_version")
     )
 
 

@@ -73,6 +73,37 @@ def assert_accessible(axe):
     return check
 
 
+# The elements that stick out past the right edge, to name in a failure.
+STICKING_OUT = """(width) => [...document.querySelectorAll('body *')]
+  .filter(element => element.getBoundingClientRect().right > width + 1)
+  .slice(0, 8)
+  .map(e => e.tagName.toLowerCase() + ': ' + (e.textContent || '').slice(0, 30))"""
+
+
+@pytest.fixture
+def assert_fits():
+    """Fail, naming what sticks out, when the page is wider than a phone's `width` px.
+
+    After a click the heading can be there before the style sheet is: the page is measured
+    as it is shown, once everything it loads has arrived. KOMPAS_SCREENSHOTS=folder keeps
+    each measured page as a PNG there, to look at.
+    """
+    shots = os.environ.get("KOMPAS_SCREENSHOTS")
+
+    def check(page: Page, width: int = 320) -> None:
+        page.wait_for_load_state("load")
+        page.set_viewport_size({"width": width, "height": 720})
+        if shots:
+            name = "-".join(page.url.rstrip("/").split("/")[3:]) or "home"
+            page.screenshot(path=str(Path(shots) / f"{name}-{width}.png"), full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, (
+            f"{page.url} is {scroll_width} px wide: {page.evaluate(STICKING_OUT, width)}"
+        )
+
+    return check
+
+
 @pytest.fixture(autouse=True)
 def _finish_server_requests():
     """Let the live server's request threads finish (and close their database connections).

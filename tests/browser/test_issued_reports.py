@@ -14,16 +14,8 @@ from kompas.testing import clock
 pytestmark = [pytest.mark.browser, clock.pinned_ticking]
 
 
-def fits_320(page):
-    # After the click the heading can be there before the style sheet is: measure the page
-    # as it is shown, once everything it loads has arrived.
-    page.wait_for_load_state("load")
-    page.set_viewport_size({"width": 320, "height": 720})
-    return page.evaluate("document.documentElement.scrollWidth") <= 320
-
-
 def test_the_coordinator_issues_and_the_supervisor_downloads_at_320_px(
-    signed_in, live_server, demo, assert_accessible
+    signed_in, live_server, demo, assert_accessible, assert_fits
 ):
     board = Board.objects.get(name="Stichting Voorbeeldscholen")
     page_url = f"{live_server.url}/boards/{board.pk}/supervisory-reports/"
@@ -34,7 +26,7 @@ def test_the_coordinator_issues_and_the_supervisor_downloads_at_320_px(
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(
         "Uitgegeven rapportages aan de Raad van Toezicht"
     )
-    assert fits_320(coordinator)
+    assert_fits(coordinator)
     coordinator.get_by_role("button", name="Rapportage uitgeven").click()
     expect(coordinator.get_by_text("Vul de datum van de vergadering in.")).to_be_visible()
     expect(coordinator.get_by_text("Vul de naam van de vergadering in.").first).to_be_visible()
@@ -43,7 +35,7 @@ def test_the_coordinator_issues_and_the_supervisor_downloads_at_320_px(
     coordinator.get_by_label("Vergadering", exact=True).fill("Vergadering raad van toezicht")
     coordinator.get_by_role("button", name="Rapportage uitgeven").click()
     expect(coordinator.get_by_text("Uitgegeven voor Vergadering raad van toezicht")).to_be_visible()
-    assert fits_320(coordinator)
+    assert_fits(coordinator)
     assert_accessible(coordinator)
 
     issued = IssuedReport.objects.get(board=board)
@@ -51,7 +43,7 @@ def test_the_coordinator_issues_and_the_supervisor_downloads_at_320_px(
     supervisor.goto(page_url)
     expect(supervisor.get_by_role("row", name="Vergadering raad van toezicht")).to_be_visible()
     expect(supervisor.get_by_role("button", name="Rapportage uitgeven")).to_have_count(0)
-    assert fits_320(supervisor)
+    assert_fits(supervisor)
     assert_accessible(supervisor)
     with supervisor.expect_download() as download:
         supervisor.get_by_role(

@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from kompas.assessments.selectors import compare
 from kompas.assessments.services import assessment_start
 from kompas.boards.roles import BoardRole
+from kompas.testing.revision import RevisionWorld
 
 COORD = BoardRole.COORDINATOR
 
@@ -64,6 +66,73 @@ def test_an_evaluation_of_another_board_cannot_be_compared_with(client, world, d
     response = client.get(
         reverse("assessments:compare", args=[world.board.pk, world.assessment.pk]),
         {"with": foreign.pk},
+    )
+
+    assert response.status_code == 404
+
+
+def _revised_world():
+    world = RevisionWorld()
+    world.import_mapping()
+    later = world.start_revised()
+    return world, later
+
+
+@pytest.mark.django_db
+def test_across_a_revision_the_earlier_period_is_read_through_the_mapping():
+    # 2027 on 1.0: GO.01 2, GO.02 3, GO.03 1, BC.03 4, BV.01 2, BV.02 not applicable.
+    world, later = _revised_world()
+    later.scores.filter(norm__code="GO.02").update(level=2)  # was min(3, 1) = 1: +1
+    later.scores.filter(norm__code="BC.04").update(level=3)  # was BC.03's 4: -1
+    later.scores.filter(norm__code="BV.03").update(level=3)  # new: not compared
+
+    result = compare(earlier=world.earlier, later=later)
+
+    assert result.mapping is not None
+    assert {change.code: (change.before, change.after) for change in result.norms} == {
+        "GO.01": (2, 2),
+        "GO.02": (1, 2),
+        "BC.03": (4, 4),
+        "BC.04": (4, 3),
+        "BV.02": (None, None),
+    }
+    assert (result.gains, result.regressions) == (1, 1)
+    assert [(norm.code, norm.new) for norm in result.not_compared] == [
+        ("BV.03", True),
+        ("BV.01", False),
+    ]
+    means = {domain.code: (domain.before, domain.after) for domain in result.domains}
+    # Over the compared norms only: BV.03's 3 does not count in 2028's BV mean.
+    assert means == {
+        "GO": (Decimal("1.5"), Decimal("2.0")),
+        "BC": (Decimal("4.0"), Decimal("3.5")),
+        "BV": (None, None),
+    }
+
+
+@pytest.mark.django_db
+def test_the_comparison_page_says_what_it_could_not_compare(client):
+    world, later = _revised_world()
+    client.force_login(world.people[BoardRole.AUDITOR])
+
+    html = client.get(reverse("assessments:compare", args=[world.board.pk, later.pk])).text
+
+    assert "in de normen van" in html
+    assert "Niet vergeleken" in html
+    assert "nieuw in versie 2.0" in html
+    assert "alleen in versie 1.0" in html
+    assert "alleen over de vergeleken normen" in html
+
+
+@pytest.mark.django_db
+def test_a_period_of_a_version_without_a_mapping_is_not_offered(client):
+    world = RevisionWorld()
+    later = world.start_revised(start_empty=True)
+    client.force_login(world.people[BoardRole.AUDITOR])
+
+    response = client.get(
+        reverse("assessments:compare", args=[world.board.pk, later.pk]),
+        {"with": world.earlier.pk},
     )
 
     assert response.status_code == 404

@@ -28,7 +28,7 @@ def carried_world():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_mapping_and_where_each_score_came_from_come_back():
-    world, later = carried_world()
+    world, _later = carried_world()
     text = text_of(board_document(board=world.board))
     document = json.loads(text)
     evaluation = next(item for item in document["evaluations"] if item["period"] == "2028")
@@ -69,7 +69,8 @@ def test_a_period_carried_over_a_mapping_this_installation_lacks_is_refused():
     assert any(
         "evaluations[" in line
         and ".mapping: the mapping from revisiekader 1.0 to revisiekader 2.0 is not installed "
-        "here; import it first (manage.py import_mapping FILE)" in line
+        "here; import it first (manage.py import_mapping FILE)"
+        in line
         for line in error.lines()
     ), error.lines()
     assert counts() == before

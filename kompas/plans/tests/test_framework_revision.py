@@ -92,6 +92,7 @@ def test_work_carries_over_the_mapping_as_worked_out_by_hand(revision):
     ]
 
     report = carry_report(assessment=later)
+    assert report is not None
     assert (report.as_is, report.to_review, report.new) == (2, 3, ["BV.03"])
     assert report.removed == [("BV.01", 2, False)]
 
