@@ -4,6 +4,7 @@ Every page, report and export that shows a summary figure takes it from `summary
 numbers are the same wherever they appear.
 """
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,11 @@ def standing_evaluation(
     )
 
 
+def approval_order(assessment: SelfAssessment) -> tuple[datetime.datetime, int]:
+    """What orders a board's approvals: the latest approval stands (`standing_among`)."""
+    return assessment.approved_at or assessment.created_at, assessment.pk
+
+
 def standing_among(
     evaluations: Iterable[SelfAssessment],
     *,
@@ -75,8 +81,7 @@ def standing_among(
     candidates = [
         (
             period_year(assessment.period) or 0,
-            assessment.approved_at or assessment.created_at,
-            assessment.pk,
+            *approval_order(assessment),
             assessment,
         )
         for assessment in evaluations

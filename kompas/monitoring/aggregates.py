@@ -4,6 +4,7 @@
 database; Python only sees one row per stratum, norm and value — never a row per board.
 """
 
+import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -239,36 +240,64 @@ def _batch(earlier: list[Release], field: str, *, default: int = CURRENT) -> Cas
     )
 
 
+KEPT = -2  # `gone` of a submission the release being computed still counts
+
+
+def _gone(earlier: list[Release], as_of: datetime.datetime, path: str = "") -> Case:
+    """When a resubmission replaced a submission: the first earlier release that no longer
+    counted it (its pk), CURRENT for the release being computed, or KEPT while it counts."""
+    field = f"{path}replaced_by__submitted_at"
+    return Case(
+        *[When(**{f"{field}__lte": found.as_of}, then=Value(found.pk)) for found in earlier],
+        When(**{f"{field}__lte": as_of}, then=Value(CURRENT)),
+        default=Value(KEPT),
+        output_field=IntegerType(),
+    )
+
+
 class _Strata:
-    """Builds strata from grouped rows: the cells and earlier facts of a signature and batch."""
+    """Builds strata from grouped rows: the cells and earlier facts of a signature and batch.
+
+    A submission is counted by the releases from its batch on, until the one its resubmission
+    (`gone`) is counted by: a replaced snapshot is a stratum of the earlier releases only, and
+    its replacement one that joined later (docs/disclosure-control.md, "Resubmissions").
+    """
 
     def __init__(self, cells_of: dict[str, frozenset[Cell]], earlier: list[Release]):
         self.cells_of = cells_of
-        self.after = {
-            found.pk: [later.pk for later in earlier[position:]]
-            for position, found in enumerate(earlier)
-        }
-        self.made: dict[tuple[str, int], frozenset[Fact]] = {}
+        self.order = [found.pk for found in earlier]
+        self.made: dict[tuple[str, int, int], frozenset[Fact]] = {}
 
-    def facts(self, signature: str, batch: int) -> frozenset[Fact]:
-        key = signature, batch
+    def facts(self, signature: str, batch: int, gone: int = KEPT) -> frozenset[Fact]:
+        key = signature, batch, gone
         if key not in self.made:
             cells = self.cells_of.get(signature, frozenset())
+            start = self.order.index(batch) if batch in self.order else len(self.order)
+            end = self.order.index(gone) if gone in self.order else len(self.order)
             self.made[key] = frozenset(
-                Fact(release, cell) for release in self.after.get(batch, []) for cell in cells
+                Fact(release, cell) for release in self.order[start:end] for cell in cells
             )
         return self.made[key]
 
-    def build(self, found: dict[tuple[str, int], dict[str, int]]) -> list[Stratum]:
-        return [
+    def cells(self, signature: str, gone: int = KEPT) -> frozenset[Cell]:
+        """The current release's cells of a submission: none once it was replaced."""
+        return self.cells_of.get(signature, frozenset()) if gone == KEPT else frozenset()
+
+    def build(self, found: dict[tuple[str, int, int], dict[str, int]]) -> list[Stratum]:
+        return _counted_somewhere(
             Stratum(
-                cells=self.cells_of.get(signature, frozenset()),
+                cells=self.cells(signature, gone),
                 boards=sum(counts.values()),
-                facts=self.facts(signature, batch),
+                facts=self.facts(signature, batch, gone),
                 counts=counts,
             )
-            for (signature, batch), counts in sorted(found.items())
-        ]
+            for (signature, batch, gone), counts in sorted(found.items())
+        )
+
+
+def _counted_somewhere(strata: Iterable[Stratum]) -> list[Stratum]:
+    """Leave out submissions no release counts (made and replaced between two releases)."""
+    return [stratum for stratum in strata if stratum.members()]
 
 
 def _shown_before(earlier: list[Release], name: str | None) -> frozenset[Fact]:
@@ -287,97 +316,107 @@ def _shown_before(earlier: list[Release], name: str | None) -> frozenset[Fact]:
 def _inputs(
     release: Release, norms: list[Norm], earlier: list[Release]
 ) -> tuple[list[Stratum], set[Cell], dict[str, Attribute]]:
-    """The strata of the release: per signature and batch, and per norm also per target."""
+    """The strata of the release: per signature, batch and replacement, per norm also target.
+
+    Every submission made by `as_of` is a stratum of the releases that counted it, replaced
+    ones included: the figures they were in stand, and constrain the boards still counted.
+    """
     round_ = release.round
-    counted = Submission.objects.filter(round=round_, submitted_at__lte=release.as_of)
+    made = Submission.objects.filter(round=round_, submitted_at__lte=release.as_of)
+    counted = made.counted_at(release.as_of)
     cells_of: dict[str, set[Cell]] = defaultdict(set)
     for signature, cut, value in (
-        SubmissionCell.objects.filter(submission__in=counted)
+        SubmissionCell.objects.filter(submission__in=made)
         .values_list("submission__signature", "cut", "value")
         .distinct()
     ):
         cells_of[signature].add(Cell(cut, value))
     frozen = {signature: frozenset(cells) for signature, cells in cells_of.items()}
+    current_cells = set(
+        SubmissionCell.objects.filter(submission__in=counted).values_list("cut", "value")
+    )
     unknown = unknown_submissions(round_).filter(submitted_at__lte=release.as_of)
     builder = _Strata(frozen, earlier)
     link = _Link(round_, unknown)
-    boards: dict[tuple[str, int], dict[str, int]] = {}
+    boards: dict[tuple[str, int, int], dict[str, int]] = {}
     # The quadrant and the norms come from the evaluation: a board that submits the same one
     # again is linked to its previous submission (keys end in its signature and batch there).
-    quadrants: dict[tuple[str, int, str, int], dict[str, int]] = defaultdict(dict)
-    for signature, batch, prior, prior_batch, quadrant, count in _linked(
-        unknown.annotate(batch=_batch(earlier, "submitted_at")),
+    quadrants: dict[tuple[str, int, int, str, int], dict[str, int]] = defaultdict(dict)
+    for signature, batch, gone, prior, prior_batch, quadrant, count in _linked(
+        unknown.annotate(batch=_batch(earlier, "submitted_at"), gone=_gone(earlier, release.as_of)),
         link,
         "",
-        ("signature", "batch"),
+        ("signature", "batch", "gone"),
         ("quadrant",),
     ):
-        quadrants[signature, batch, prior, prior_batch][quadrant] = count
-        boards.setdefault((signature, batch), {"": 0})[""] += count
+        quadrants[signature, batch, gone, prior, prior_batch][quadrant] = count
+        boards.setdefault((signature, batch, gone), {"": 0})[""] += count
     for signature, prior_batch, quadrant, count in _others(link, unknown, "", ("quadrant",)):
-        quadrants["", NO_LINK, signature, prior_batch][quadrant] = count
+        quadrants["", NO_LINK, CURRENT, signature, prior_batch][quadrant] = count
     attributes = {
         QUADRANT: Attribute(
             QUADRANT_VALUES,
-            _linked_strata(quadrants, frozen, builder, link),
+            _linked_strata(quadrants, builder, link),
             _shown_before(earlier, QUADRANT) | link.shown(QUADRANT),
         )
     }
     for (subject, code), condition in YES_NO_FIGURES.items():
-        found: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
-        for signature, batch, has, count in (
+        found: dict[tuple[str, int, int], dict[str, int]] = defaultdict(dict)
+        for signature, batch, gone, has, count in (
             unknown.annotate(
                 batch=_batch(earlier, "submitted_at"),
+                gone=_gone(earlier, release.as_of),
                 has=Case(When(condition, then=Value("yes")), default=Value("no")),
             )
-            .values_list("signature", "batch", "has")
+            .values_list("signature", "batch", "gone", "has")
             .annotate(count=Count("id"))
             .order_by()
         ):
-            found[signature, batch][has] = count
+            found[signature, batch, gone][has] = count
         name = f"{subject}:{code}"
         attributes[name] = Attribute(YES_NO, builder.build(found), _shown_before(earlier, name))
     # Per norm, boards with different targets are told apart: the adversary may know targets.
-    per_norm: dict[str, dict[tuple[str, int, str, int, int], dict[str, int]]] = defaultdict(
+    per_norm: dict[str, dict[tuple[str, int, int, str, int, int], dict[str, int]]] = defaultdict(
         lambda: defaultdict(dict)
     )
     score_fields = ("norm__code", "target_level", "level", "not_applicable")
-    for signature, batch, prior, prior_batch, code, target, level, na, count in _linked(
+    for signature, batch, gone, prior, prior_batch, code, target, level, na, count in _linked(
         SubmittedScore.objects.filter(submission__in=unknown).annotate(
-            batch=_batch(earlier, "submission__submitted_at")
+            batch=_batch(earlier, "submission__submitted_at"),
+            gone=_gone(earlier, release.as_of, "submission__"),
         ),
         link,
         "submission__",
-        ("submission__signature", "batch"),
+        ("submission__signature", "batch", "gone"),
         score_fields,
     ):
         shown_value = value_of(level=level, not_applicable=na)
-        per_norm[code][signature, batch, prior, prior_batch, target][shown_value] = count
+        per_norm[code][signature, batch, gone, prior, prior_batch, target][shown_value] = count
     for signature, prior_batch, code, target, level, na, count in _others(
         link, unknown, "submission__", score_fields
     ):
         shown_value = value_of(level=level, not_applicable=na)
-        per_norm[code]["", NO_LINK, signature, prior_batch, target][shown_value] = count
+        per_norm[code]["", NO_LINK, CURRENT, signature, prior_batch, target][shown_value] = count
     for norm in norms:
-        strata = [
+        strata = _counted_somewhere(
             Stratum(
-                cells=frozen.get(signature, frozenset()),
+                cells=builder.cells(signature, gone),
                 boards=sum(counts.values()),
-                facts=builder.facts(signature, batch) | link.facts(prior, prior_batch),
+                facts=builder.facts(signature, batch, gone) | link.facts(prior, prior_batch),
                 counts=counts,
                 marked=frozenset(str(level) for level in range(target, 6)),
             )
-            for (signature, batch, prior, prior_batch, target), counts in sorted(
+            for (signature, batch, gone, prior, prior_batch, target), counts in sorted(
                 per_norm[norm.code].items()
             )
-        ]
+        )
         attributes[norm.code] = Attribute(
             LEVEL_VALUES,
             strata,
             _shown_before(earlier, norm.code) | link.shown(norm.code),
         )
     counted_strata = builder.build(boards)
-    return counted_strata, set().union(*frozen.values()) if frozen else set(), attributes
+    return counted_strata, {Cell(cut, value) for cut, value in current_cells}, attributes
 
 
 def _linked(
@@ -418,20 +457,19 @@ def _others(
 
 
 def _linked_strata(
-    found: dict[tuple[str, int, str, int], dict[str, int]],
-    cells_of: dict[str, frozenset[Cell]],
+    found: dict[tuple[str, int, int, str, int], dict[str, int]],
     builder: "_Strata",
     link: _Link,
 ) -> list[Stratum]:
-    return [
+    return _counted_somewhere(
         Stratum(
-            cells=cells_of.get(signature, frozenset()),
+            cells=builder.cells(signature, gone),
             boards=sum(counts.values()),
-            facts=builder.facts(signature, batch) | link.facts(prior, prior_batch),
+            facts=builder.facts(signature, batch, gone) | link.facts(prior, prior_batch),
             counts=counts,
         )
-        for (signature, batch, prior, prior_batch), counts in sorted(found.items())
-    ]
+        for (signature, batch, gone, prior, prior_batch), counts in sorted(found.items())
+    )
 
 
 def quantile[N: (int, Decimal)](counts: dict[N, int], fraction: Decimal) -> Decimal | None:
@@ -487,7 +525,7 @@ def release_compute(*, release: Release) -> Publication | None:
     )
     k = settings.MONITORING_MIN_BOARDS
     strata, cells, attributes = _inputs(release, norms, earlier)
-    counted = Submission.objects.filter(round=round_, submitted_at__lte=release.as_of)
+    counted = Submission.objects.filter(round=round_).counted_at(release.as_of)
     ids = sorted(counted.values_list("pk", flat=True))
     joined = sum(stratum.boards for stratum in strata if not stratum.facts)
     if not release.final and joined < k:

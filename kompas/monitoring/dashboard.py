@@ -304,6 +304,8 @@ def board_benchmark(*, board_id: int) -> Benchmark | None:
             # A board's benchmark waits for the release that counted its submission.
             round__published_release__as_of__gte=F("submitted_at"),
         )
+        # The snapshot that release counted: not one a resubmission had replaced by then.
+        .exclude(replaced_by__submitted_at__lte=F("round__published_release__as_of"))
         .select_related("round__framework_version")
         .order_by("-round__opened_at", "-pk")
         .first()

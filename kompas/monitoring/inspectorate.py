@@ -111,7 +111,9 @@ def _newest_first(board: OuterRef) -> QuerySet[Submission]:
     The same order as `named.latest_submissions` (the round opened last; the newer round on a
     tie), which decides consent; picked per board here because that sorts boards faster.
     """
-    return Submission.objects.filter(board=board).order_by("-round__opened_at", "-round_id")
+    return (
+        Submission.objects.filter(board=board).current().order_by("-round__opened_at", "-round_id")
+    )
 
 
 def _latest_submissions() -> QuerySet[Submission]:

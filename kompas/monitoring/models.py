@@ -6,6 +6,7 @@ status — so that later changes to the board never change a round. Consent to s
 kept per audience, with its history: a withdrawal holds for the future only.
 """
 
+import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -123,8 +124,24 @@ class Audience(models.TextChoices):
     INSPECTORATE = "inspectorate", _("The Inspectorate of Education")
 
 
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def current(self) -> "SubmissionQuerySet":
+        """Submissions no resubmission has replaced: one per board and round."""
+        return self.filter(replaced_by__isnull=True)
+
+    def counted_at(self, moment: datetime.datetime) -> "SubmissionQuerySet":
+        """The submissions a release as of `moment` counts: made by then, not replaced by then."""
+        return self.filter(submitted_at__lte=moment).exclude(replaced_by__submitted_at__lte=moment)
+
+
 class Submission(models.Model):
-    """A board's contribution to a round, frozen at the moment it was submitted."""
+    """A board's contribution to a round, frozen at the moment it was submitted.
+
+    After a newer approval within the round's period the board may submit again: the new
+    snapshot `replaces` the current one, which is kept as it was (docs/monitoring.md,
+    "Resubmitting"). Each snapshot is replaced at most once, so a board's snapshots in a round
+    form one chain and its current one is the snapshot nothing replaced.
+    """
 
     round = models.ForeignKey(MonitoringRound, on_delete=models.PROTECT, related_name="submissions")
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="submissions")
@@ -158,13 +175,28 @@ class Submission(models.Model):
     breaches = models.PositiveIntegerField(
         _("personal-data breaches in the year before submitting"), null=True
     )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ("round", "board__name")
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
-            models.UniqueConstraint(fields=["round", "board"], name="submission_once_per_round"),
+            # One first submission per board and round; resubmissions hang off it.
+            models.UniqueConstraint(
+                fields=["round", "board"],
+                condition=models.Q(replaces__isnull=True),
+                name="submission_once_per_round",
+            ),
         ]
         indexes = [
             models.Index(fields=["round", "signature"], name="submission_round_signature"),
@@ -182,6 +214,15 @@ class Submission(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableError("A submission is kept.")
+
+    @property
+    def is_replaced(self) -> bool:
+        """Whether a resubmission replaced this snapshot (select_related("replaced_by") first)."""
+        try:
+            self.replaced_by  # noqa: B018 - reading the reverse one-to-one is the check
+        except Submission.DoesNotExist:
+            return False
+        return True
 
 
 class SubmittedScore(models.Model):

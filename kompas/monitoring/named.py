@@ -1,7 +1,8 @@
 """Who a board's results are shown to by name: the one place that reads consent for named pages.
 
 A board is seen by name by an audience only through its latest submission (latest by the
-opening of the round), and only while that submission's consent for the audience is active.
+opening of the round; within a round, the snapshot no resubmission replaced), and only while
+that submission's consent for the audience is active.
 Withdrawing it, or submitting to a newer round without it, takes the board off every named
 page of that audience from then on. The support list and the regions read submissions through
 here; nothing else decides who is shown. The domain columns their tables share are here too.
@@ -31,11 +32,12 @@ def latest_submissions() -> QuerySet[Submission]:
     """Each board's latest submission: of the round opened last (the newer round on a tie)."""
     # "No newer submission of the same board": an anti-join, three times faster on PostgreSQL
     # than picking the newest per board with a correlated subquery (10,000 boards x 5 rounds).
+    # Within a round a resubmission replaces the earlier snapshot: only current ones compete.
     newer = Submission.objects.filter(board=OuterRef("board")).filter(
         Q(round__opened_at__gt=OuterRef("round__opened_at"))
         | Q(round__opened_at=OuterRef("round__opened_at"), round_id__gt=OuterRef("round_id"))
     )
-    return Submission.objects.filter(~Exists(newer))
+    return Submission.objects.current().filter(~Exists(newer))
 
 
 def shared_with(audience: Audience) -> QuerySet[Submission]:

@@ -35,10 +35,11 @@ from kompas.monitoring.models import (
 
 
 def board_submissions(*, board: Board) -> list[Submission]:
-    """The board's submissions, newest first, with round, evaluation and consents (two queries)."""
+    """The board's submissions, newest first, with round, evaluation, the resubmission that
+    replaced each (if any) and consents (two queries)."""
     return list(
         Submission.objects.filter(board=board)
-        .select_related("round", "assessment")
+        .select_related("round", "assessment__board", "replaced_by__assessment")
         .prefetch_related(
             Prefetch(
                 "consents",
@@ -183,8 +184,8 @@ def published_release(*, round_id: int, number: int) -> Release:
 
 
 def submission_count(*, round_: MonitoringRound) -> int:
-    """How many boards submitted to the round."""
-    return round_.submissions.count()
+    """How many boards submitted to the round (a resubmission does not count twice)."""
+    return Submission.objects.filter(round=round_).current().count()
 
 
 @dataclass

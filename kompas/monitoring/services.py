@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
-from kompas.assessments.selectors import period_year
+from kompas.assessments.selectors import approval_order, period_year
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess, has_sector_role
@@ -223,7 +223,13 @@ def submission_create(
     assessment: SelfAssessment,
     share_with: set[str],
 ) -> Submission:
-    """Submit the board's approved evaluation and plan status to an open round, as a snapshot."""
+    """Submit the board's approved evaluation and plan status to an open round, as a snapshot.
+
+    When the board has submitted to the round already, `assessment` must be an approval newer
+    than the one its current snapshot holds: the new snapshot then replaces that one in the
+    round's next release, and both are kept (docs/monitoring.md, "Resubmitting"). `share_with`
+    holds for the new snapshot; the earlier one's consents stay as they were.
+    """
     if not access.may(Action.APPROVE):
         raise PermissionDenied("Only the executive submits to a monitoring round.")
     board = access.board
@@ -276,11 +282,18 @@ def submission_create(
         locked = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
         if locked.status != RoundStatus.OPEN:
             raise ValidationError(_("This round is closed."))
-        if Submission.objects.filter(round=round_, board=board).exists():
-            raise ValidationError(_("Your board has already submitted to this round."))
+        current = (
+            Submission.objects.current()
+            .filter(round=round_, board=board)
+            .select_related("assessment")
+            .first()
+        )
+        if current is not None:
+            _check_resubmission(current, assessment)
         submission = Submission.objects.create(
             round=round_,
             board=board,
+            replaces=current,
             assessment=assessment,
             submitted_by=actor,
             sectors=sectors,
@@ -333,9 +346,27 @@ def submission_create(
             actor=actor,
             board_id=board.pk,
             obj=submission,
-            changes={"shared_with": [None, sorted(share_with)]},
+            changes={
+                "shared_with": [None, sorted(share_with)],
+                **({"replaces": [None, current.pk]} if current is not None else {}),
+            },
         )
     return submission
+
+
+def _check_resubmission(current: Submission, assessment: SelfAssessment) -> None:
+    """A board resubmits only an evaluation approved after the one its snapshot holds."""
+    held = current.assessment
+    if assessment.pk == held.pk:
+        raise ValidationError(_("Your board has already submitted to this round."))
+    if approval_order(assessment) <= approval_order(held):
+        raise ValidationError(
+            _(
+                "Your board submitted %(submitted)s to this round, which was approved later "
+                "than %(evaluation)s; only a newer approval can replace it."
+            )
+            % {"submitted": held, "evaluation": assessment}
+        )
 
 
 def consent_withdraw(*, access: BoardAccess, actor: User, consent: Consent) -> None:

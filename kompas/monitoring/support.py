@@ -211,6 +211,7 @@ def support_board_detail(*, board: Board) -> SupportBoard:
     """A consenting board's submissions that share with the support team, and the notes on it."""
     submissions = list(
         Submission.objects.filter(board=board)
+        .current()
         .filter(active_consent(Audience.SUPPORT))
         .select_related("round")
         .prefetch_related("domain_levels")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.assessments.models import SelfAssessment
+from kompas.assessments.selectors import approval_order
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view, sector_roles, sector_view
@@ -24,7 +25,13 @@ from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
 from kompas.monitoring import release_report, selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
-from kompas.monitoring.models import MonitoringRound, Release, ReleaseStatus, RoundStatus
+from kompas.monitoring.models import (
+    MonitoringRound,
+    Release,
+    ReleaseStatus,
+    RoundStatus,
+    Submission,
+)
 from kompas.monitoring.tasks import compute_release
 
 logger = logging.getLogger(__name__)
@@ -51,14 +58,35 @@ def record_inspector_view(
 @dataclass
 class OpenRound:
     round: MonitoringRound
-    submitted: bool
+    held: Submission | None  # the board's current snapshot in the round, if it submitted
     assessment: SelfAssessment | None
     why_not: str
     form: SubmissionForm | None
 
+    @property
+    def submitted(self) -> bool:
+        return self.held is not None
+
+    @property
+    def resubmit(self) -> bool:
+        """An approval newer than the snapshot's stands for the round: it may replace it."""
+        return (
+            self.held is not None
+            and self.assessment is not None
+            and self.assessment.pk != self.held.assessment_id
+            and approval_order(self.assessment) > approval_order(self.held.assessment)
+        )
+
 
 def _form_prefix(round_: MonitoringRound) -> str:
     return f"round-{round_.pk}"
+
+
+def _shared_now(submission: Submission | None) -> list[str]:
+    """The audiences a snapshot is shared with now: a resubmission's choice starts from them."""
+    if submission is None:
+        return []
+    return [c.audience for c in submission.consents.all() if c.withdrawn_at is None]
 
 
 @login_required
@@ -68,21 +96,23 @@ def board_rounds(request: AuthenticatedHttpRequest, access: BoardAccess) -> Http
     board = access.board
     rounds = selectors.open_rounds_for(board=board)
     submissions = selectors.board_submissions(board=board)
-    submitted = {submission.round_id for submission in submissions}
+    held = {s.round_id: s for s in submissions if not s.is_replaced}
     can_submit = access.may(Action.APPROVE)
     open_rounds = []
-    fitting = selectors.round_evaluations(
-        board=board, rounds=[round_ for round_ in rounds if round_.pk not in submitted]
-    )
+    fitting = selectors.round_evaluations(board=board, rounds=rounds)
     for round_ in rounds:
         fits = fitting.get(round_.pk, selectors.RoundEvaluation(None))
+        current = held.get(round_.pk)
+        form = SubmissionForm(
+            prefix=_form_prefix(round_), initial={"share_with": _shared_now(current)}
+        )
         open_rounds.append(
             OpenRound(
                 round=round_,
-                submitted=round_.pk in submitted,
+                held=current,
                 assessment=fits.assessment,
                 why_not=fits.why_not,
-                form=SubmissionForm(prefix=_form_prefix(round_)) if can_submit else None,
+                form=form if can_submit else None,
             )
         )
     return render(
@@ -130,7 +160,7 @@ def submit(request: AuthenticatedHttpRequest, access: BoardAccess, round_id: int
         messages.error(request, fits.why_not)
         return back
     try:
-        services.submission_create(
+        submission = services.submission_create(
             access=access,
             actor=request.user,
             round_=round_,
@@ -140,9 +170,14 @@ def submit(request: AuthenticatedHttpRequest, access: BoardAccess, round_id: int
     except ValidationError as error:
         messages.error(request, error_text(error))
         return back
-    messages.success(
-        request, _("Your evaluation was submitted to %(round)s.") % {"round": round_.name}
-    )
+    if submission.replaces_id is None:
+        done = _("Your evaluation was submitted to %(round)s.")
+    else:
+        done = _(
+            "Your evaluation %(evaluation)s was submitted to %(round)s again; it replaces the "
+            "earlier submission in the round's next release."
+        )
+    messages.success(request, done % {"round": round_.name, "evaluation": assessment})
     return back
 
 

@@ -5,9 +5,11 @@ Its boards come from the one test world's builder (`kompas.testing.world.board_w
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from kompas.accounts.models import User
 from kompas.assessments.models import AssessmentStatus, NormScore, SelfAssessment
-from kompas.assessments.services import assessment_start
+from kompas.assessments.services import assessment_reopen, assessment_start
 from kompas.boards.access import access_board
 from kompas.boards.models import Board, SectorAssignment
 from kompas.boards.roles import Action, BoardRole, SectorRole
@@ -63,6 +65,22 @@ class Sector:
         assessment.status = AssessmentStatus.APPROVED
         assessment.save()
         return Participant(board, executive, assessment)
+
+    def approve_again(self, participant, levels):
+        """A newer approved version of the participant's evaluation, with other levels."""
+        executive = participant.executive
+        newer = assessment_reopen(
+            access=access_board(user=executive, board_id=participant.board.pk),
+            actor=executive,
+            assessment=participant.assessment,
+            reason="Na de audit bijgesteld.",
+        )
+        for code, level in zip(("GO.01", "GO.02", "BC.03", "BV.01"), levels, strict=True):
+            NormScore.objects.filter(assessment=newer, norm__code=code).update(level=level)
+        newer.status = AssessmentStatus.APPROVED
+        newer.approved_at = timezone.now()
+        newer.save()
+        return Participant(participant.board, executive, newer)
 
     def submit(self, participant, share_with=()):
         return submission_create(

@@ -85,7 +85,7 @@ def test_the_executive_submits_with_consents_and_nothing_is_published_until_a_re
         object_id=str(submission.pk),
     ).exists()
     after = client.get(rounds_url(board)).text
-    assert "Your board has submitted to this round." in after
+    assert f"Your board has submitted {board.assessment} to this round on " in after
     assert submit_url(board, sector.round) not in after
 
 
