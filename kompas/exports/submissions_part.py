@@ -177,14 +177,16 @@ def check_submissions(document: dict[str, Any], context: Checked) -> None:
     """The rules of the submissions a schema cannot express, and their rounds here."""
     submissions = document["submissions"]
     evaluations = {evaluation_key(item): item for item in document["evaluations"]}
-    seen: set[RoundKey] = set()
+    # Several submissions to one round are a resubmission chain: each replaces the one before.
+    last: dict[RoundKey, dict[str, Any]] = {}
     for index, submission in enumerate(submissions):
         path: JsonPath = ("submissions", index)
         ref = submission["round"]
         key = round_key(ref)
-        if key in seen:
-            context.report((*path, "round"), f"a second submission to the round {round_label(ref)}")
-        seen.add(key)
+        before = last.get(key)
+        if before is not None:
+            _check_resubmission(before, submission, path, context)
+        last[key] = submission
         version = (ref["framework"], ref["framework_version"])
         evaluation = evaluations.get(evaluation_key(submission["evaluation"]))
         if evaluation is None:
@@ -210,6 +212,23 @@ def check_submissions(document: dict[str, Any], context: Checked) -> None:
                     f"no norm {score['norm']!r} in {version[0]} {version[1]}",
                 )
         _find_round(ref, (*path, "round"), context)
+
+
+def _check_resubmission(
+    before: dict[str, Any], submission: dict[str, Any], path: JsonPath, context: Checked
+) -> None:
+    if evaluation_key(before["evaluation"]) == evaluation_key(submission["evaluation"]):
+        context.report(
+            (*path, "evaluation"),
+            "the same evaluation was submitted to this round already; a resubmission holds "
+            "a newer one",
+        )
+    if moment_of(submission["submitted_at"]) <= moment_of(before["submitted_at"]):
+        context.report(
+            (*path, "submitted_at"),
+            "lies before the submission to the same round it replaces (submissions to one "
+            "round are listed in the order they were made)",
+        )
 
 
 def _check_snapshot(submission: dict[str, Any], path: JsonPath, context: Checked) -> None:
@@ -290,13 +309,50 @@ def write_submissions(
             context.rounds[key] = found
             created.append(round_label(item["round"]))
         rounds[key] = found
-    submissions = create_rows(
+    # A resubmission replaces the one before it in its round: written chain link by link.
+    depth: list[int] = []
+    seen: dict[RoundKey, int] = {}
+    for item in items:
+        key = round_key(item["round"])
+        depth.append(seen.get(key, 0))
+        seen[key] = depth[-1] + 1
+    made: dict[int, Submission] = {}
+    tip: dict[RoundKey, Submission] = {}
+    for level in range(max(depth, default=-1) + 1):
+        wanted = [index for index, found in enumerate(depth) if found == level]
+        rows = _create_submissions(
+            [items[index] for index in wanted],
+            rounds=rounds,
+            replaced=tip,
+            board=board,
+            person=person,
+            evaluations=evaluations,
+        )
+        for index, row in zip(wanted, rows, strict=True):
+            made[index] = row
+            tip[round_key(items[index]["round"])] = row
+    submissions = [made[index] for index in range(len(items))]
+    _write_owned(items, submissions, context, person)
+    return created
+
+
+def _create_submissions(
+    items: list[dict[str, Any]],
+    *,
+    rounds: dict[RoundKey, MonitoringRound],
+    replaced: dict[RoundKey, Submission],
+    board: Board,
+    person: PersonOf,
+    evaluations: dict[EvaluationKey, SelfAssessment],
+) -> list[Submission]:
+    return create_rows(
         Submission,
         [
             (
                 Submission(
                     round=rounds[round_key(item["round"])],
                     board=board,
+                    replaces=replaced.get(round_key(item["round"])),
                     assessment=evaluations[evaluation_key(item["evaluation"])],
                     submitted_by=person(item["submitted_by"]),
                     sectors=item["sectors"],
@@ -319,8 +375,6 @@ def write_submissions(
             for item in items
         ],
     )
-    _write_owned(items, submissions, context, person)
-    return created
 
 
 def _write_owned(

@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from kompas.assessments.models import NormScore
+from kompas.assessments.services import assessment_approve, assessment_submit
 from kompas.boards.roles import BoardRole
 from kompas.exports.board_check import SCHEMA_PATH
 from kompas.exports.board_export import board_document
@@ -268,14 +270,71 @@ def test_it_refuses_a_submission_whose_snapshot_does_not_hold_together(export_wo
     assert counts() == before
 
 
-def test_it_refuses_a_second_submission_to_one_round(export_world):
+def resubmitted(export_world):
+    """The board's reopened 2026 evaluation approved and submitted to the round again."""
+    world = export_world
+    newer = world.reopened
+    NormScore.objects.filter(assessment=newer).update(to_confirm=False)
+    assessment_submit(
+        access=world.access(BoardRole.COORDINATOR),
+        actor=world.people[BoardRole.COORDINATOR],
+        assessment=newer,
+    )
+    assessment_approve(
+        access=world.access(BoardRole.EXECUTIVE),
+        actor=world.people[BoardRole.EXECUTIVE],
+        assessment=newer,
+    )
+    newer.refresh_from_db()
+    return submission_create(
+        access=world.access(BoardRole.EXECUTIVE),
+        actor=world.people[BoardRole.EXECUTIVE],
+        round_=world.round,
+        assessment=newer,
+        share_with={"inspectorate"},
+    )
+
+
+def test_a_resubmission_comes_back_replacing_the_snapshot_before_it(export_world):
+    resubmitted(export_world)
+
+    result = imported(export_world)
+
+    first, second = Submission.objects.filter(board=result.board).order_by("submitted_at")
+    assert second.replaces == first
+    assert (first.assessment.version, second.assessment.version) == (1, 2)
+    assert list(second.consents.values_list("audience", flat=True)) == ["inspectorate"]
+    assert list(Submission.objects.filter(board=result.board).current()) == [second]
+    again = as_new_board(board_document(board=result.board))
+    assert (
+        again["submissions"]
+        == as_new_board(board_document(board=export_world.board))["submissions"]
+    )
+
+
+def test_it_refuses_the_same_evaluation_twice_in_one_round(export_world):
     document = as_new_board(board_document(board=export_world.board))
-    document["submissions"].append(json.loads(json.dumps(document["submissions"][0])))
+    repeated = json.loads(json.dumps(document["submissions"][0]))
+    repeated["submitted_at"] = "2030-01-01T00:00:00+00:00"
+    document["submissions"].append(repeated)
 
     assert refusal(document).lines() == [
         (
-            "board.json: submissions[1].round: a second submission to the round "
-            "Meetronde 2026 (period 2026, test-kader 1.0)"
+            "board.json: submissions[1].evaluation: the same evaluation was submitted to this "
+            "round already; a resubmission holds a newer one"
+        )
+    ]
+
+
+def test_it_refuses_a_resubmission_listed_before_what_it_replaces(export_world):
+    resubmitted(export_world)
+    document = as_new_board(board_document(board=export_world.board))
+    document["submissions"][1]["submitted_at"] = document["submissions"][0]["submitted_at"]
+
+    assert refusal(document).lines() == [
+        (
+            "board.json: submissions[1].submitted_at: lies before the submission to the same round "
+            "it replaces (submissions to one round are listed in the order they were made)"
         )
     ]
 

@@ -33,3 +33,25 @@ def test_concurrent_submissions_make_one_and_refuse_the_others_in_words():
         "Your board has already submitted to this round."
     }
     assert Submission.objects.filter(board=participant.board).count() == 1
+
+
+def test_concurrent_resubmissions_replace_the_snapshot_once():
+    sector = Sector()
+    participant = sector.board()
+    first = sector.submit(participant)
+    newer = sector.approve_again(participant, levels=(4, 4, 4, 4))
+
+    def resubmit():
+        with translation.override("en"):
+            return sector.submit(newer)
+
+    outcomes = at_once(resubmit, times=8)
+
+    made = [found for found in outcomes if isinstance(found, Submission)]
+    refused = [found for found in outcomes if isinstance(found, ValidationError)]
+    assert len(made) == 1, outcomes
+    assert made[0].replaces_id == first.pk
+    assert {" ".join(error.messages) for error in refused} == {
+        "Your board has already submitted to this round."
+    }
+    assert Submission.objects.filter(board=participant.board).count() == 2
