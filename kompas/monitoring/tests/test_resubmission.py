@@ -139,8 +139,8 @@ def change_exposed(sector, *, in_place=False):
         after = RoundFigure.objects.get(release=second, cut="all", subject="norm", code=code)
         if before.suppressed or after.suppressed:
             continue
-        values = set(before.counts) | set(after.counts)
-        moved = sorted(after.counts.get(v, 0) - before.counts.get(v, 0) for v in values)
+        old, new = before.counts or {}, after.counts or {}
+        moved = sorted(new.get(v, 0) - old.get(v, 0) for v in set(old) | set(new))
         if [change for change in moved if change] == [-1, 1]:
             exposed.append(code)
     return exposed
