@@ -116,44 +116,52 @@ def test_a_release_counts_the_snapshot_current_at_its_moment(sector):
 
 
 def change_exposed(sector, *, in_place=False):
-    """Six boards submit, a release, then one board resubmits with every level changed.
+    """Six boards submit, a release, then two of them resubmit with other levels.
 
-    Returns the norms whose whole-round figures in both releases give the change away: both
-    shown, and counts that differ by the one board moving from one level to another.
-    `in_place` lets the audit take the new snapshot as the one the first release counted.
+    Returns the norms whose whole-round figures in both releases give the new levels away:
+    both shown, and the counts gained all at one value (both moved to it), and the norms the
+    second release shows at all. `in_place` lets the audit take the new snapshots as the ones
+    the first release counted.
     """
     boards = [sector.board(levels=levels) for levels in SPREAD]
     for participant in boards:
         sector.submit(participant)
     first = release_now(round_=sector.round, final=False)
-    newer = sector.approve_again(boards[0], levels=(4, 4, 4, 1))
-    replacement = sector.submit(newer)
-    if in_place:
-        Submission.objects.filter(pk=replacement.pk).update(
-            submitted_at=replacement.replaces.submitted_at
-        )
+    # GO.01 and BC.03 end at one value for both; GO.02 and BV.01 at two different ones.
+    moves = ((4, 5, 2, 1), (4, 1, 2, 5))
+    for participant, levels in zip(boards, moves, strict=False):
+        replacement = sector.submit(sector.approve_again(participant, levels=levels))
+        if in_place:
+            Submission.objects.filter(pk=replacement.pk).update(
+                submitted_at=replacement.replaces.submitted_at
+            )
     second = release_now(round_=sector.round, final=True)
-    exposed = []
+    exposed, shown = [], []
     for code in ("GO.01", "GO.02", "BC.03", "BV.01"):
         before = RoundFigure.objects.get(release=first, cut="all", subject="norm", code=code)
         after = RoundFigure.objects.get(release=second, cut="all", subject="norm", code=code)
+        if not after.suppressed:
+            shown.append(code)
         if before.suppressed or after.suppressed:
             continue
         old, new = before.counts or {}, after.counts or {}
-        moved = sorted(new.get(v, 0) - old.get(v, 0) for v in set(old) | set(new))
-        if [change for change in moved if change] == [-1, 1]:
+        gained = {v: new.get(v, 0) - old.get(v, 0) for v in set(old) | set(new)}
+        if [count for count in gained.values() if count > 0] == [len(moves)]:
             exposed.append(code)
-    return exposed
+    return exposed, shown
 
 
-def test_two_releases_around_a_resubmission_do_not_give_the_change_away(sector):
-    assert change_exposed(sector) == []
+def test_two_releases_around_resubmissions_do_not_give_the_new_levels_away(sector):
+    exposed, shown = change_exposed(sector)
+    assert exposed == []
+    assert shown  # not by hiding everything: norms the moves leave open are shown
 
 
-def test_taken_as_the_snapshot_counted_before_the_change_would_be_given_away(sector):
-    # The control: an audit that sees the replacement as the snapshot the first release
-    # counted publishes figures whose difference shows the board's move.
-    assert change_exposed(sector, in_place=True) != []
+def test_taken_as_the_snapshots_counted_before_the_change_would_be_given_away(sector):
+    # The control: an audit that sees the replacements as the snapshots the first release
+    # counted publishes figures whose difference shows where both boards went.
+    exposed, _shown = change_exposed(sector, in_place=True)
+    assert exposed != []
 
 
 def test_the_rounds_page_offers_to_submit_again_with_the_current_choices(client, sector):
