@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompas.core.forms import Form
+from kompas.frameworks.models import FrameworkVersion
 from kompas.monitoring.models import Audience, UptakeStatus
 from kompas.monitoring.services import SECTOR_CODES
 
@@ -21,6 +24,15 @@ class SubmissionForm(Form):
 
 class RoundForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
+    framework_version = forms.ModelChoiceField(
+        label=_("Framework version"),
+        queryset=FrameworkVersion.objects.none(),
+        empty_label=None,
+        help_text=_(
+            "Boards submit their approved self-evaluation of this version; one of another "
+            "version only through a mapping to it, translated and marked as such."
+        ),
+    )
     period = forms.CharField(
         label=_("Period"), max_length=20, help_text=_("e.g. 2026 or 2025-2026")
     )
@@ -30,6 +42,12 @@ class RoundForm(Form):
         widget=forms.CheckboxSelectMultiple,
     )
     closes_on = forms.DateField(label=_("Closes on (optional)"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, versions: Any, default_version: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["framework_version"]
+        field.queryset = versions  # type: ignore[attr-defined]
+        field.initial = default_version
 
 
 class ServiceUseForm(Form):

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.assessments.selectors import period_year, standing_among
 from kompas.boards.models import Board
-from kompas.frameworks.models import Domain, FrameworkVersion, Norm
-from kompas.frameworks.normenkader import NORMENKADER_SLUG
+from kompas.frameworks.models import Domain, Norm
 from kompas.monitoring.aggregates import GOAL, SERVICE
 from kompas.monitoring.dashboard import GOAL_LABELS, cell_label, cell_sort_key
 from kompas.monitoring.disclosure import Cell
@@ -144,16 +143,6 @@ def board_consent(*, board: Board, consent_id: int) -> Consent | None:
 
 
 # Sector side -------------------------------------------------------------------------------
-
-
-def programme_version() -> FrameworkVersion | None:
-    """The latest imported version of the framework the programme monitors, if any."""
-    return (
-        FrameworkVersion.objects.filter(framework__slug=NORMENKADER_SLUG)
-        .select_related("framework")
-        .order_by("-imported_at")
-        .first()
-    )
 
 
 def round_list() -> QuerySet[MonitoringRound]:

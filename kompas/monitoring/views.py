@@ -23,6 +23,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view, sector_roles, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
+from kompas.frameworks.selectors import default_version, offered_versions
 from kompas.monitoring import release_report, selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
 from kompas.monitoring.models import (
@@ -205,16 +206,12 @@ def consent_withdraw(
 @login_required
 @analyst_only
 def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # A round uses the latest imported version of the framework the programme monitors.
-    version = selectors.programme_version()
-    form = RoundForm(request.POST or None)
-    if request.method == "POST" and version is None:
-        form.add_error(None, _("No framework has been loaded."))
-    elif request.method == "POST" and version is not None and form.is_valid():
+    # The analyst chooses the version; the newest shipped Normenkader is offered first.
+    versions = offered_versions()
+    form = RoundForm(request.POST or None, versions=versions, default_version=default_version())
+    if request.method == "POST" and form.is_valid():
         try:
-            round_ = services.round_open(
-                actor=request.user, framework_version=version, **form.cleaned_data
-            )
+            round_ = services.round_open(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -223,7 +220,7 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/rounds.html",
-        {"rounds": selectors.round_list(), "form": form, "version": version},
+        {"rounds": selectors.round_list(), "form": form, "has_versions": versions.exists()},
         status=400 if form.errors else 200,
     )
 

@@ -157,26 +157,49 @@ def test_a_consent_of_another_board_answers_404(client, sector):
     assert Consent.objects.get(pk=consent.pk).withdrawn_at is None
 
 
-def test_the_analyst_opens_a_round_with_the_latest_programme_framework(client, sector):
+def test_the_analyst_opens_a_round_on_the_version_chosen(client, sector):
     version = import_document(framework_doc(slug="normenkader-ibp-fo", version="2026.1"))
     sign_in(client, sector.analyst)
     url = reverse("monitoring:rounds")
-    assert client.get(url).status_code == 200
+    page = client.get(url).text
+    # The newest shipped Normenkader is offered first; the sector's test framework too.
+    assert f'<option value="{version.pk}" selected>' in page
+    assert f'<option value="{sector.version.pk}">' in page
 
     response = client.post(
-        url, {"name": "Meetronde 2027", "period": "2027", "sectors": ["SO", "PO"], "closes_on": ""}
+        url,
+        {
+            "name": "Meetronde 2027",
+            "framework_version": sector.version.pk,
+            "period": "2027",
+            "sectors": ["SO", "PO"],
+            "closes_on": "",
+        },
     )
 
     opened = MonitoringRound.objects.get(name="Meetronde 2027")
     assert response.status_code == 302
     assert response["Location"] == round_url(opened)
-    assert (opened.framework_version, opened.sectors) == (version, ["PO", "SO"])
+    assert (opened.framework_version, opened.sectors) == (sector.version, ["PO", "SO"])
     assert opened.opened_by == sector.analyst
     assert AuditEvent.objects.filter(
         action=AuditAction.CREATE,
         object_type="monitoring.monitoringround",
         object_id=str(opened.pk),
     ).exists()
+
+
+def test_a_version_that_is_not_there_is_refused(client, sector):
+    sign_in(client, sector.analyst)
+
+    response = client.post(
+        reverse("monitoring:rounds"),
+        {"name": "Spook", "framework_version": 99999, "period": "2027", "sectors": ["PO"]},
+    )
+
+    assert response.status_code == 400
+    assert 'class="field__error"' in response.text
+    assert not MonitoringRound.objects.filter(name="Spook").exists()
 
 
 def test_a_round_without_sectors_is_refused_with_a_message(client, sector):

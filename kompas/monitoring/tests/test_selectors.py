@@ -129,15 +129,6 @@ def test_another_board_s_consent_is_not_found(sector):
     assert selectors.board_consent(board=other.board, consent_id=consent.pk) == consent
 
 
-def test_the_programme_version_is_the_latest_import_of_the_normenkader(sector):
-    # The sector's own framework is another one: no programme version yet.
-    assert selectors.programme_version() is None
-    import_document(framework_doc(slug=NORMENKADER_SLUG, version="2026.1"))
-    latest = import_document(framework_doc(slug=NORMENKADER_SLUG, version="2027.1"))
-
-    assert selectors.programme_version() == latest
-
-
 def test_the_board_s_rounds_page_takes_the_same_queries_for_more_rounds_and_submissions(
     client, sector
 ):
