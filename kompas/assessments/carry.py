@@ -72,6 +72,30 @@ def create_scores(
         _copy_evidence(source, feeding)
 
 
+def translated_scores(source: SelfAssessment, *, mapping: Mapping) -> list[NormScore]:
+    """The source's scores read in the norms of the mapping's target version, by its rules.
+
+    Unsaved: what a monitoring round on the target version takes from an evaluation on the
+    source version (docs/monitoring.md, "Through a mapping"). A new norm is not assessed.
+    """
+    target = mapping.target
+    earlier = {score.norm_id: score for score in source.scores.all()}
+    fed = sources_by_target(mapping=mapping)
+    scores = []
+    for norm in Norm.objects.filter(framework_version=target).only("pk"):
+        feeds = [
+            Feed(item, earlier[item.norm_id])
+            for item in fed.get(norm.pk, [])
+            if item.norm_id in earlier
+        ]
+        values = {
+            "target_level": target.target_level,
+            **_carried_values(feeds, through_mapping=True),
+        }
+        scores.append(NormScore(norm=norm, **values))
+    return scores
+
+
 def _carried_values(feeds: list[Feed], *, through_mapping: bool) -> dict[str, Any]:
     if not feeds:
         return {}

@@ -196,9 +196,12 @@ def check_board_document(document: Any, *, filename: str = "document") -> Checke
 # The sections each older schema version lacks: read as the current version, they are empty.
 # Version 2 is version 3 without the sector services a board records; version 3 is version 4
 # without the incident register and the monitoring submissions (docs/board-export.md).
+# Version 4 is version 5 without the mappings a period came through or a submission was
+# translated through (its sections are the same).
 ADDED_SINCE: dict[int, tuple[str, ...]] = {
     2: ("services", "incidents", "submissions", "issued_reports"),
     3: ("incidents", "submissions", "issued_reports"),
+    4: (),
 }
 
 
@@ -235,7 +238,7 @@ def _upgrade(document: dict[str, Any], filename: str) -> None:
         )
     for name in ADDED_SINCE[version]:
         document[name] = []
-    # Before version 4 no period was carried over a mapping between framework versions.
+    # Before version 5 nothing came through a mapping between framework versions.
     evaluations = document.get("evaluations")
     for evaluation in evaluations if isinstance(evaluations, list) else []:
         if isinstance(evaluation, dict):
@@ -244,6 +247,10 @@ def _upgrade(document: dict[str, Any], filename: str) -> None:
             for score in scores if isinstance(scores, list) else []:
                 if isinstance(score, dict):
                     score.setdefault("carried", [])
+    submissions = document.get("submissions")
+    for submission in submissions if isinstance(submissions, list) else []:
+        if isinstance(submission, dict):
+            submission.setdefault("mapping", None)
     # Before version 4 a risk was only ever accepted, never proposed first.
     plan = document.get("plan")
     acceptances = plan.get("risk_acceptances") if isinstance(plan, dict) else None

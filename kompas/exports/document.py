@@ -28,7 +28,7 @@ from kompas.monitoring.models import MonitoringRound
 from kompas.plans.services import SNAPSHOT_SCHEMA
 
 FORMAT = "ibp-kompas-board"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 JsonPath = tuple[str | int, ...]
 VersionKey = tuple[str, str]

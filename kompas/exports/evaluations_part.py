@@ -84,7 +84,7 @@ def export_evaluations(context: Exporting) -> list[dict[str, Any]]:
             "started_from": (
                 evaluation_ref(assessment.started_from) if assessment.started_from else None
             ),
-            "mapping": _mapping_ref(assessment.mapping),
+            "mapping": mapping_ref(assessment.mapping),
             "reopen_reason": assessment.reopen_reason,
             "created_by": people.name(assessment.created_by),
             "created_at": moment(assessment.created_at),
@@ -117,7 +117,7 @@ def export_evaluations(context: Exporting) -> list[dict[str, Any]]:
     ]
 
 
-def _mapping_ref(mapping: Mapping | None) -> dict[str, Any] | None:
+def mapping_ref(mapping: Mapping | None) -> dict[str, Any] | None:
     if mapping is None:
         return None
     return {
@@ -162,18 +162,19 @@ def _evidence_bytes(item: Evidence) -> bytes:
     return data
 
 
-def _mapping_key(ref: dict[str, Any]) -> MappingKey:
+def mapping_key(ref: dict[str, Any]) -> MappingKey:
     return (
         (ref["source"]["framework"], ref["source"]["framework_version"]),
         (ref["target"]["framework"], ref["target"]["framework_version"]),
     )
 
 
-def _check_mapping(ref: dict[str, Any] | None, path: JsonPath, context: Checked) -> None:
-    """A mapping the evaluation came through is sector data: it must be installed here."""
+def check_mapping(ref: dict[str, Any] | None, path: JsonPath, context: Checked) -> None:
+    """A mapping an evaluation came through (or a submission was translated through) is sector
+    data: it must be installed here."""
     if ref is None:
         return
-    key = _mapping_key(ref)
+    key = mapping_key(ref)
     if key in context.mappings:
         return
     mapping = Mapping.objects.filter(
@@ -212,7 +213,7 @@ def check_evaluations(document: dict[str, Any], context: Checked) -> None:
         started = evaluation["started_from"]
         if started is not None and evaluation_key(started) not in keys:
             context.report((*path, "started_from"), "refers to an evaluation not in the document")
-        _check_mapping(evaluation["mapping"], (*path, "mapping"), context)
+        check_mapping(evaluation["mapping"], (*path, "mapping"), context)
         codes: set[str] = set()
         for number, score in enumerate(evaluation["scores"]):
             where: JsonPath = (*path, "scores", number)
@@ -311,9 +312,7 @@ class EvaluationWriter:
                 status=item["status"],
                 started_from=self.evaluations[evaluation_key(started)] if started else None,
                 mapping=(
-                    self.context.mappings[_mapping_key(item["mapping"])]
-                    if item["mapping"]
-                    else None
+                    self.context.mappings[mapping_key(item["mapping"])] if item["mapping"] else None
                 ),
                 created_at=when(item["created_at"]),
                 submitted_at=when(item["submitted_at"]),

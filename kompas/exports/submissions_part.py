@@ -38,6 +38,7 @@ from kompas.exports.document import (
     show,
     when,
 )
+from kompas.exports.evaluations_part import check_mapping, mapping_key, mapping_ref
 from kompas.monitoring.models import (
     Consent,
     MonitoringRound,
@@ -88,6 +89,8 @@ def export_submissions(context: Exporting) -> list[dict[str, Any]]:
             "round__framework_version__framework",
             "assessment__framework_version__framework",
             "submitted_by",
+            "mapping__source__framework",
+            "mapping__target__framework",
         ),
         key=lambda s: (*round_key(round_ref(s.round)), s.submitted_at, s.pk),
     )
@@ -116,6 +119,7 @@ def export_submissions(context: Exporting) -> list[dict[str, Any]]:
         {
             "round": round_ref(submission.round),
             "evaluation": evaluation_ref(submission.assessment),
+            "mapping": mapping_ref(submission.mapping),
             "submitted_by": people.name(submission.submitted_by),
             "submitted_at": moment(submission.submitted_at),
             "sectors": list(submission.sectors),
@@ -192,10 +196,11 @@ def check_submissions(document: dict[str, Any], context: Checked) -> None:
         if evaluation is None:
             context.report((*path, "evaluation"), "refers to an evaluation not in the document")
         elif (evaluation["framework"], evaluation["framework_version"]) != version:
+            _check_translation(submission, evaluation, version, path, context)
+        elif submission["mapping"] is not None:
             context.report(
-                (*path, "evaluation"),
-                f"is of {evaluation['framework']} {evaluation['framework_version']}, but the "
-                f"round asks for {version[0]} {version[1]}",
+                (*path, "mapping"),
+                "the evaluation is of the round's own framework version: nothing to translate",
             )
         _check_snapshot(submission, path, context)
         if version not in context.versions:
@@ -212,6 +217,26 @@ def check_submissions(document: dict[str, Any], context: Checked) -> None:
                     f"no norm {score['norm']!r} in {version[0]} {version[1]}",
                 )
         _find_round(ref, (*path, "round"), context)
+
+
+def _check_translation(
+    submission: dict[str, Any],
+    evaluation: dict[str, Any],
+    version: tuple[str, str],
+    path: JsonPath,
+    context: Checked,
+) -> None:
+    """An evaluation of another version than the round's came in through a mapping."""
+    used = (evaluation["framework"], evaluation["framework_version"])
+    ref = submission["mapping"]
+    if ref is None or mapping_key(ref) != (used, version):
+        context.report(
+            (*path, "evaluation"),
+            f"is of {used[0]} {used[1]}, but the round asks for {version[0]} {version[1]}, and "
+            f"the submission names no mapping from the one to the other",
+        )
+        return
+    check_mapping(ref, (*path, "mapping"), context)
 
 
 def _check_resubmission(
@@ -324,6 +349,7 @@ def write_submissions(
             [items[index] for index in wanted],
             rounds=rounds,
             replaced=tip,
+            context=context,
             board=board,
             person=person,
             evaluations=evaluations,
@@ -341,6 +367,7 @@ def _create_submissions(
     *,
     rounds: dict[RoundKey, MonitoringRound],
     replaced: dict[RoundKey, Submission],
+    context: Checked,
     board: Board,
     person: PersonOf,
     evaluations: dict[EvaluationKey, SelfAssessment],
@@ -353,6 +380,9 @@ def _create_submissions(
                     round=rounds[round_key(item["round"])],
                     board=board,
                     replaces=replaced.get(round_key(item["round"])),
+                    mapping=context.mappings[mapping_key(item["mapping"])]
+                    if item["mapping"]
+                    else None,
                     assessment=evaluations[evaluation_key(item["evaluation"])],
                     submitted_by=person(item["submitted_by"]),
                     sectors=item["sectors"],

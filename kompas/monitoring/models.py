@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompas.assessments.models import SelfAssessment
 from kompas.boards.models import Board
-from kompas.frameworks.models import FrameworkVersion, Norm
+from kompas.frameworks.models import FrameworkVersion, Mapping, Norm
 from kompas.monitoring.snapshots import Quadrant
 
 
@@ -174,6 +174,16 @@ class Submission(models.Model):
     # submitted before submissions counted them).
     breaches = models.PositiveIntegerField(
         _("personal-data breaches in the year before submitting"), null=True
+    )
+    # Set when the evaluation is on another framework version than the round's: its scores were
+    # read in the round's norms through this mapping (docs/monitoring.md, "Through a mapping").
+    mapping = models.ForeignKey(
+        Mapping,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated through"),
     )
     replaces = models.OneToOneField(
         "self",

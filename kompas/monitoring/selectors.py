@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.assessments.selectors import period_year, standing_among
 from kompas.boards.models import Board
-from kompas.frameworks.models import Domain, Norm
+from kompas.frameworks.models import Domain, Mapping, Norm
 from kompas.monitoring.aggregates import GOAL, SERVICE
 from kompas.monitoring.dashboard import GOAL_LABELS, cell_label, cell_sort_key
 from kompas.monitoring.disclosure import Cell
@@ -38,7 +38,12 @@ def board_submissions(*, board: Board) -> list[Submission]:
     replaced each (if any) and consents (two queries)."""
     return list(
         Submission.objects.filter(board=board)
-        .select_related("round", "assessment__board", "replaced_by__assessment")
+        .select_related(
+            "round",
+            "assessment__board",
+            "assessment__framework_version__framework",
+            "replaced_by__assessment",
+        )
         .prefetch_related(
             Prefetch(
                 "consents",
@@ -77,33 +82,49 @@ class RoundEvaluation:
 
     assessment: SelfAssessment | None
     why_not: str = ""
+    # Set when the evaluation is on another version: the mapping it is translated through.
+    mapping: Mapping | None = None
 
 
 def round_evaluations(*, board: Board, rounds: list[MonitoringRound]) -> dict[int, RoundEvaluation]:
-    """Per round, the evaluation the board would submit to it, or why it has none (one query).
+    """Per round, the evaluation the board would submit to it, or why it has none (two queries).
 
     The one that stands for the round's year on the round's framework version
-    (`standing_among`, docs/scoring.md); without one, the reason names what the board does
-    have: an approved evaluation of another year or version, or one not yet approved.
+    (`standing_among`, docs/scoring.md); else the one that stands on a version with a mapping
+    to the round's, to be translated through it. Without either, the reason names what the
+    board does have: an approved evaluation of another year or version, or one not yet approved.
     """
     evaluations = list(
         SelfAssessment.objects.filter(board=board).select_related("framework_version")
     )
-    return {round_.pk: _round_evaluation(evaluations, round_) for round_ in rounds}
+    mappings: dict[tuple[int, int], Mapping] = {}
+    if rounds:
+        found = Mapping.objects.filter(
+            target__in={round_.framework_version_id for round_ in rounds}
+        ).select_related("source__framework", "target__framework")
+        mappings = {(m.source_id, m.target_id): m for m in found}
+    return {round_.pk: _round_evaluation(evaluations, round_, mappings) for round_ in rounds}
 
 
 def round_evaluation(*, board: Board, round_: MonitoringRound) -> RoundEvaluation:
+    """What the board would submit to one round, or why it has nothing (two queries)."""
     return round_evaluations(board=board, rounds=[round_])[round_.pk]
 
 
 def _round_evaluation(
-    evaluations: list[SelfAssessment], round_: MonitoringRound
+    evaluations: list[SelfAssessment],
+    round_: MonitoringRound,
+    mappings: dict[tuple[int, int], Mapping],
 ) -> RoundEvaluation:
     year = period_year(round_.period)
     version_id = round_.framework_version_id
     found = standing_among(evaluations, year=year, framework_version_id=version_id)
     if found is not None:
         return RoundEvaluation(found)
+    translatable = [e for e in evaluations if (e.framework_version_id, version_id) in mappings]
+    found = standing_among(translatable, year=year)
+    if found is not None:
+        return RoundEvaluation(found, mapping=mappings[found.framework_version_id, version_id])
     approved = [e for e in evaluations if e.status == AssessmentStatus.APPROVED]
     of_year = [e for e in evaluations if year is None or period_year(e.period) == year]
     pending = [e for e in of_year if e.framework_version_id == version_id]
@@ -116,7 +137,9 @@ def _round_evaluation(
         ) % {"period": pending[0].period}
     elif other_version:
         why = _(
-            "Your approved self-evaluation %(period)s uses %(used)s; this round asks for %(asked)s."
+            "Your approved self-evaluation %(period)s uses %(used)s; this round asks for "
+            "%(asked)s, and there is no mapping from the one to the other to translate it "
+            "through."
         ) % {
             "period": other_version[0].period,
             "used": other_version[0].framework_version,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompas.accounts.models import User
+from kompas.assessments.carry import translated_scores
 from kompas.assessments.models import AssessmentStatus, SelfAssessment
 from kompas.assessments.selectors import approval_order, period_year
 from kompas.audit.models import AuditAction
@@ -32,6 +33,7 @@ from kompas.boards.access import BoardAccess, has_sector_role
 from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.text import find_forbidden
+from kompas.frameworks.mappings import mapping_between
 from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.incidents.models import Incident, IncidentKind
 from kompas.monitoring.models import (
@@ -240,8 +242,19 @@ def submission_create(
         raise PermissionDenied("That evaluation belongs to another board.")
     if assessment.status != AssessmentStatus.APPROVED:
         raise ValidationError(_("Only an approved self-evaluation can be submitted."))
+    mapping = None
     if assessment.framework_version_id != round_.framework_version_id:
-        raise ValidationError(_("The round asks for another version of the framework."))
+        mapping = mapping_between(
+            source=assessment.framework_version, target=round_.framework_version
+        )
+        if mapping is None:
+            raise ValidationError(
+                _(
+                    "The round asks for %(asked)s and your evaluation uses %(used)s; there is "
+                    "no mapping between the two to translate it through."
+                )
+                % {"asked": round_.framework_version, "used": assessment.framework_version}
+            )
     if period_year(assessment.period) != period_year(round_.period):
         raise ValidationError(
             _("The round asks for a self-evaluation of %(period)s.") % {"period": round_.period}
@@ -267,10 +280,14 @@ def submission_create(
                 and score.level >= score.target_level
             ),
         )
-        for score in assessment.scores.all()
+        for score in (
+            assessment.scores.all()
+            if mapping is None
+            else translated_scores(assessment, mapping=mapping)
+        )
     ]
     domain_of = dict(
-        Norm.objects.filter(framework_version=assessment.framework_version_id).values_list(
+        Norm.objects.filter(framework_version=round_.framework_version_id).values_list(
             "pk", "domain__code"
         )
     )
@@ -294,6 +311,7 @@ def submission_create(
             round=round_,
             board=board,
             replaces=current,
+            mapping=mapping,
             assessment=assessment,
             submitted_by=actor,
             sectors=sectors,
@@ -349,6 +367,7 @@ def submission_create(
             changes={
                 "shared_with": [None, sorted(share_with)],
                 **({"replaces": [None, current.pk]} if current is not None else {}),
+                **({"translated_through": [None, str(mapping)]} if mapping is not None else {}),
             },
         )
     return submission

@@ -23,6 +23,7 @@ from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, board_view, sector_roles, sector_view
 from kompas.boards.roles import Action, SectorRole
 from kompas.core.forms import add_validation_errors, error_text
+from kompas.frameworks.models import Mapping
 from kompas.frameworks.selectors import default_version, offered_versions
 from kompas.monitoring import release_report, selectors, services
 from kompas.monitoring.forms import RoundForm, SubmissionForm
@@ -63,6 +64,7 @@ class OpenRound:
     assessment: SelfAssessment | None
     why_not: str
     form: SubmissionForm | None
+    mapping: Mapping | None = None  # the evaluation is translated through it
 
     @property
     def submitted(self) -> bool:
@@ -114,6 +116,7 @@ def board_rounds(request: AuthenticatedHttpRequest, access: BoardAccess) -> Http
                 assessment=fits.assessment,
                 why_not=fits.why_not,
                 form=form if can_submit else None,
+                mapping=fits.mapping,
             )
         )
     return render(

@@ -313,13 +313,13 @@ def test_it_refuses_a_board_that_exists(export_world, settings):
 
 def test_it_refuses_an_unknown_schema_version(export_world):
     document = as_new_board(board_document(board=export_world.board))
-    document["schema_version"] = 5
+    document["schema_version"] = 6
     before = counts()
     error = refusal(document)
     assert error.lines() == [
         (
-            "board.json: schema_version: schema version 5 is not supported; this installation "
-            "reads schema version 4"
+            "board.json: schema_version: schema version 6 is not supported; this installation "
+            "reads schema version 5"
         )
     ]
     assert counts() == before
@@ -352,7 +352,7 @@ def test_a_version_3_document_imports_with_no_incidents_or_submissions(export_wo
     assert not Incident.objects.filter(board=result.board).exists()
     assert not Submission.objects.filter(board=result.board).exists()
     assert ServiceUse.objects.filter(board=result.board).count() == 2
-    assert board_document(board=result.board)["schema_version"] == SCHEMA_VERSION == 4
+    assert board_document(board=result.board)["schema_version"] == SCHEMA_VERSION == 5
     assert RiskAcceptance.objects.get(board=result.board).proposed_at is None
     assert not IssuedReport.objects.filter(board=result.board).exists()
 
@@ -370,6 +370,23 @@ def test_a_version_3_document_with_version_4_sections_is_refused(export_world):
         )
     ]
     assert counts() == before
+
+
+def test_a_version_4_document_imports_with_nothing_through_a_mapping(export_world):
+    document = as_new_board(board_document(board=export_world.board))
+    document["schema_version"] = 4
+    for evaluation in document["evaluations"]:
+        del evaluation["mapping"]
+        for score in evaluation["scores"]:
+            del score["carried"]
+    for submission in document["submissions"]:
+        del submission["mapping"]
+
+    result = board_import(document=document, filename="board.json", actor_email="test")
+
+    assert not SelfAssessment.objects.filter(board=result.board, mapping__isnull=False).exists()
+    assert not Submission.objects.filter(board=result.board, mapping__isnull=False).exists()
+    assert board_document(board=result.board)["schema_version"] == 5
 
 
 def test_the_sector_services_come_back_as_they_were(export_world):
@@ -408,7 +425,7 @@ def test_it_refuses_schema_version_1_and_asks_for_a_new_export(export_world):
     assert refusal(document).lines() == [
         (
             "board.json: schema_version: schema version 1 is not supported; this installation "
-            "reads schema version 4; export the board again"
+            "reads schema version 5; export the board again"
         )
     ]
 
