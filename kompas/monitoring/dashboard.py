@@ -5,15 +5,24 @@ nothing here counts boards or reads scores; a page is a handful of queries whate
 of boards, norms or rounds.
 """
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompas.boards.models import Province
-from kompas.frameworks.models import Domain, Norm, Part
+from kompas.frameworks.models import (
+    Domain,
+    FrameworkVersion,
+    Mapping,
+    MappingPair,
+    Norm,
+    Part,
+    Relationship,
+)
 from kompas.monitoring.aggregates import GOAL, PARTICIPATION, QUADRANT, SERVICE
 from kompas.monitoring.disclosure import ROUND, Cell
 from kompas.monitoring.models import (
@@ -72,6 +81,15 @@ class CellChoice:
     cut: str
 
 
+@dataclass(frozen=True)
+class TrendCell:
+    """A row's figure in one round; `compared` is False when that round's version holds the
+    row's subject differently (no mapping, or norms the mapping does not pair as equal)."""
+
+    figure: RoundFigure | None
+    compared: bool = True
+
+
 @dataclass
 class Row:
     """A domain or part: its figure in the chosen round, and its figure in every round."""
@@ -80,6 +98,28 @@ class Row:
     name: str
     figure: RoundFigure | None
     trend: list[RoundFigure | None] = field(default_factory=list)
+    compared: list[bool] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[TrendCell]:
+        return [
+            TrendCell(figure, compared)
+            for figure, compared in zip(self.trend, self.compared, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class OtherVersion:
+    """An earlier round on another framework version than the chosen round's.
+
+    Its domains and parts are compared only where `mapping` pairs every norm as equal, one to
+    one, within a domain of the same code (docs/monitoring.md, "Sector dashboard").
+    """
+
+    round: MonitoringRound
+    mapping: Mapping | None
+    domains: frozenset[str]
+    parts: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -96,6 +136,9 @@ class QuadrantFigures:
     suppressed: bool
     counts: list[QuadrantCount]
     unplaced: int  # boards with a side not assessed at all
+    # False for a round on another version whose domains are not all compared: the policy and
+    # practice means are then of other norms.
+    compared: bool = True
 
     @property
     def by_quadrant(self) -> dict[str, QuadrantCount]:
@@ -105,6 +148,7 @@ class QuadrantFigures:
 @dataclass
 class SectorDashboard:
     rounds: list[MonitoringRound]
+    other_versions: list[OtherVersion]
     round: MonitoringRound
     cell: Cell
     label: str
@@ -187,12 +231,21 @@ def sector_dashboard(
     parts = list(Part.objects.filter(framework_version=version).order_by("position", "code"))
     norms = {norm.code: norm for norm in Norm.objects.filter(framework_version=version)}
 
+    others = other_versions(shown_rounds, version)
+
     def row(subject: str, code: str, name: str) -> Row:
+        def compared(found: MonitoringRound) -> bool:
+            other = others.get(found.pk)
+            if other is None or subject not in ("domain", "part"):
+                return True
+            return code in (other.domains if subject == "domain" else other.parts)
+
         return Row(
             code=code,
             name=name,
             figure=figures.get((round_.pk, subject, code)),
             trend=[figures.get((found.pk, subject, code)) for found in shown_rounds],
+            compared=[compared(found) for found in shown_rounds],
         )
 
     norm_figures = [
@@ -214,6 +267,7 @@ def sector_dashboard(
     )
     return SectorDashboard(
         rounds=shown_rounds,
+        other_versions=[others[found.pk] for found in shown_rounds if found.pk in others],
         round=round_,
         cell=cell,
         label=cell_label(cell),
@@ -227,11 +281,90 @@ def sector_dashboard(
         ],
         services=[row(SERVICE, service.value, str(service.label)) for service in SectorService],
         quadrants=[
-            _quadrants(found, figures.get((found.pk, QUADRANT, QUADRANT))) for found in shown_rounds
+            replace(
+                _quadrants(found, figures.get((found.pk, QUADRANT, QUADRANT))),
+                compared=found.pk not in others
+                or others[found.pk].domains >= {domain.code for domain in domains},
+            )
+            for found in shown_rounds
         ],
         weakest=weakest,
         norms_suppressed=sum(1 for _norm, figure in norm_figures if figure.suppressed),
     )
+
+
+def other_versions(
+    rounds: list[MonitoringRound], version: FrameworkVersion
+) -> dict[int, OtherVersion]:
+    """For each round on another version than `version`, what its trend can compare (three
+    queries, whatever the number of rounds, versions and norms).
+
+    A domain is compared when the mapping from the round's version pairs its norms one to one
+    as equal with the norms of the chosen version's domain of the same code, and touches them
+    with no other pair; a part when each of its domains is, and it has the same domains.
+    """
+    older = {found.framework_version_id for found in rounds} - {version.pk}
+    if not older:
+        return {}
+    mappings = {
+        mapping.source_id: mapping
+        for mapping in Mapping.objects.filter(source__in=older, target=version)
+    }
+    shape: dict[tuple[int, str, str], int] = {}  # (version, part, domain) -> norms
+    for version_id, part, domain, count in (
+        Norm.objects.filter(framework_version__in=older | {version.pk})
+        .values_list("framework_version", "domain__part__code", "domain__code")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        shape[version_id, part, domain] = count
+    equal: dict[tuple[int, str], int] = defaultdict(int)  # (mapping, domain) -> equal pairs
+    touching: dict[tuple[int, str], int] = defaultdict(int)  # pairs touching the domain
+    for mapping_id, kind, source, target in MappingPair.objects.filter(
+        mapping__in=mappings.values()
+    ).values_list(
+        "mapping", "relationship", "source_norm__domain__code", "target_norm__domain__code"
+    ):
+        if kind == Relationship.EQUAL and source == target:
+            equal[mapping_id, source] += 1
+        for code in {source, target} - {None}:
+            touching[mapping_id, code] += 1
+
+    def counts(version_id: int) -> dict[str, int]:
+        return {domain: n for (found, _part, domain), n in shape.items() if found == version_id}
+
+    def parts(version_id: int) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for (of, part, domain), _n in shape.items():
+            if of == version_id:
+                found[part].add(domain)
+        return found
+
+    new_counts, new_parts = counts(version.pk), parts(version.pk)
+    result = {}
+    for found in rounds:
+        if found.framework_version_id == version.pk:
+            continue
+        mapping = mappings.get(found.framework_version_id)
+        domains: frozenset[str] = frozenset()
+        same_parts: frozenset[str] = frozenset()
+        if mapping is not None:
+            old_counts = counts(found.framework_version_id)
+            domains = frozenset(
+                code
+                for code, n in new_counts.items()
+                if old_counts.get(code) == n
+                and equal[mapping.pk, code] == n
+                and touching[mapping.pk, code] == n
+            )
+            old_parts = parts(found.framework_version_id)
+            same_parts = frozenset(
+                part
+                for part, codes in new_parts.items()
+                if old_parts.get(part) == codes and codes <= domains
+            )
+        result[found.pk] = OtherVersion(found, mapping, domains, same_parts)
+    return result
 
 
 # --- A board's benchmark ---------------------------------------------------------------------

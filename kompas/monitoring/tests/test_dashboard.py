@@ -9,9 +9,18 @@ from kompas.audit.models import AuditAction, AuditEvent
 from kompas.boards.models import SectorAssignment
 from kompas.boards.roles import SectorRole
 from kompas.monitoring.aggregates import QUADRANT, release_now
+from kompas.monitoring.dashboard import aggregated_rounds, sector_dashboard
+from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.models import MonitoringRound, RoundFigure
 from kompas.monitoring.services import round_open
 from kompas.monitoring.tests.sector_world import Sector
+from kompas.testing.frameworks import (
+    framework_doc,
+    import_document,
+    import_mapping_document,
+    mapping_doc,
+    norm_doc,
+)
 from kompas.testing.people import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +265,84 @@ def test_taking_part_is_the_share_of_the_invited_boards_per_round(client, sector
     goals = client.get(DASHBOARD).text.split('id="goals-heading"')[1].split("</section>")[0]
     row = goals.split("Took part (share of the boards invited)</th>")[1].split("</tr>")[0]
     assert f"{100 * len(SPREAD) / (len(SPREAD) + 1):.1f}%" in row
+
+
+# --- Rounds on different framework versions --------------------------------------------------
+
+
+def revised_rounds(sector, *, with_mapping=True):
+    """Round 1 on 1.0; round 2 on 2.0, where BC.03 is split into BC.03 and BC.04.
+
+    GO and BV keep their norms (equal pairs), so the mapping compares them; BC it does not,
+    nor the part holding BC (security), nor the quadrant, which is over every domain.
+    """
+    submit_all(sector)
+    new = framework_doc(version="2.0")
+    new["norms"].insert(3, norm_doc("BC.04", "BC", title="Hersteltest van back-ups"))
+    sector.version = import_document(new)
+    if with_mapping:
+        import_mapping_document(
+            mapping_doc(
+                pairs=[
+                    ("GO.01", "GO.01", "equal"),
+                    ("GO.02", "GO.02", "equal"),
+                    ("BC.03", "BC.03", "superset"),
+                    ("BC.03", "BC.04", "superset"),
+                    ("BV.01", "BV.01", "equal"),
+                ]
+            )
+        )
+    sector.round = round_open(
+        actor=sector.analyst,
+        name="Meetronde 2027",
+        framework_version=sector.version,
+        period="2027",
+        sectors=["PO"],
+    )
+    submit_all(sector)
+    return sector.round
+
+
+def test_across_versions_the_trend_compares_the_domains_the_mapping_keeps(sector):
+    revised_rounds(sector)
+    rounds = aggregated_rounds()
+
+    shown = sector_dashboard(rounds=rounds, round_=rounds[-1], cell=Cell("all"))
+
+    def compared(rows):
+        return {row.code: row.compared for row in rows}
+
+    assert compared(shown.domains) == {"GO": [True, True], "BC": [False, True], "BV": [True, True]}
+    assert compared(shown.parts) == {"security": [False, True], "privacy": [True, True]}
+    assert [figures.compared for figures in shown.quadrants] == [False, True]
+    assert [(other.round.name, other.domains) for other in shown.other_versions] == [
+        ("Meetronde 2026", frozenset({"GO", "BV"}))
+    ]
+    # Goals and services do not depend on the norms: every round counts.
+    assert all(all(row.compared) for row in shown.goals)
+
+
+def test_the_dashboard_says_what_it_compares_across_versions(client, sector):
+    later = revised_rounds(sector)
+    sign_in(client, sector.analyst)
+
+    html = client.get(DASHBOARD, {"round": later.pk}).text
+
+    assert (
+        "Meetronde 2026 used Testkader voor scholen 1.0. Through the mapping to Testkader voor "
+        "scholen 2.0 its figures are compared on the 2 domains whose norms the mapping pairs as "
+        "equal" in html
+    )
+    assert html.count("not compared") >= 3  # BC, security and the quadrant of 2026
+
+
+def test_without_a_mapping_no_domain_of_the_other_version_is_compared(client, sector):
+    later = revised_rounds(sector, with_mapping=False)
+    sign_in(client, sector.analyst)
+
+    rounds = aggregated_rounds()
+    shown = sector_dashboard(rounds=rounds, round_=rounds[-1], cell=Cell("all"))
+    html = client.get(DASHBOARD, {"round": later.pk}).text
+
+    assert all(row.compared == [False, True] for row in shown.domains + shown.parts)
+    assert "there is no mapping from it to Testkader voor scholen 2.0" in html
