@@ -80,6 +80,11 @@ class SelfAssessment(models.Model):
         return f"{self.board} · {self.period}{suffix}"
 
     @property
+    def label(self) -> str:
+        """The evaluation within its board's pages: its period, and its version after a reopen."""
+        return f"{self.period} (v{self.version})" if self.version > 1 else self.period
+
+    @property
     def is_editable(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
 

@@ -381,10 +381,10 @@ def _check_resubmission(current: Submission, assessment: SelfAssessment) -> None
     if approval_order(assessment) <= approval_order(held):
         raise ValidationError(
             _(
-                "Your board submitted %(submitted)s to this round, which was approved later "
-                "than %(evaluation)s; only a newer approval can replace it."
+                "Your board submitted its self-evaluation %(submitted)s to this round, which was "
+                "approved later than %(evaluation)s; only a newer approval can replace it."
             )
-            % {"submitted": held, "evaluation": assessment}
+            % {"submitted": held.label, "evaluation": assessment.label}
         )
 
 

@@ -181,7 +181,7 @@ def submit(request: AuthenticatedHttpRequest, access: BoardAccess, round_id: int
             "Your evaluation %(evaluation)s was submitted to %(round)s again; it replaces the "
             "earlier submission in the round's next release."
         )
-    messages.success(request, done % {"round": round_.name, "evaluation": assessment})
+    messages.success(request, done % {"round": round_.name, "evaluation": assessment.label})
     return back
 
 

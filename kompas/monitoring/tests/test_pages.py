@@ -85,7 +85,10 @@ def test_the_executive_submits_with_consents_and_nothing_is_published_until_a_re
         object_id=str(submission.pk),
     ).exists()
     after = client.get(rounds_url(board)).text
-    assert f"Your board has submitted {board.assessment} to this round on " in after
+    assert (
+        f"Your board has submitted its self-evaluation {board.assessment.label} to this round on "
+        in after
+    )
     assert submit_url(board, sector.round) not in after
 
 

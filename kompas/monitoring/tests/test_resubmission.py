@@ -75,8 +75,9 @@ def test_an_older_approval_cannot_replace_a_newer_one(sector):
     message = english_error(lambda: sector.submit(participant))
 
     assert message == (
-        f"Your board submitted {newer.assessment} to this round, which was approved later than "
-        f"{participant.assessment}; only a newer approval can replace it."
+        f"Your board submitted its self-evaluation {newer.assessment.label} to this round, which "
+        f"was approved later than {participant.assessment.label}; only a newer approval can "
+        "replace it."
     )
     assert Submission.objects.filter(board=participant.board).count() == 1
 
