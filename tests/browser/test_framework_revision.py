@@ -50,3 +50,8 @@ def test_the_coordinator_starts_on_the_revision_and_reads_what_came_along(
     expect(coordinator.get_by_role("heading", name="Maatregelen om na te lopen")).to_be_visible()
     assert_fits(coordinator)
     assert_accessible(coordinator)
+
+    coordinator.goto(f"{live_server.url}/boards/{board.pk}/evaluations/{later.pk}/compare/")
+    expect(coordinator.get_by_role("heading", name="Niet vergeleken")).to_be_visible()
+    assert_fits(coordinator)
+    assert_accessible(coordinator)
