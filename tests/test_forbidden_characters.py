@@ -44,6 +44,10 @@ def project_forms() -> list[type[forms.BaseForm]]:
 
 # What a form needs beside its data, by class name; a form that needs more fails below.
 EXTRA: dict[str, Any] = {
+    "RoundForm": lambda world: {
+        "versions": FrameworkVersion.objects.all(),
+        "default_version": world.version,
+    },
     "StartForm": lambda world: {
         "assessments": world.board.assessments.all(),
         "versions": FrameworkVersion.objects.all(),

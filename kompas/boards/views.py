@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,25 +13,40 @@ from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards import selectors, services
 from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
 from kompas.boards.forms import AcceptInvitationForm, InvitationForm, SchoolForm
-from kompas.boards.models import Board, Group, GroupMembership, Membership
-from kompas.boards.roles import Action
+from kompas.boards.models import Board, Group, GroupMembership, Membership, SectorAssignment
+from kompas.boards.roles import Action, SectorRole
 from kompas.boards.services import InvitationError
+from kompas.boards.todo import tasks_for
 from kompas.core.forms import add_validation_errors
+
+
+def sector_start(assignment: SectorAssignment) -> str:
+    """Where a sector role starts its work: the page that says what to do next."""
+    if assignment.role == SectorRole.PROGRAMME_ANALYST:
+        return reverse("monitoring:rounds")
+    if assignment.role == SectorRole.REGIONAL_COORDINATOR:
+        if assignment.group_id:
+            return reverse("monitoring:group", args=[assignment.group_id])
+        return reverse("monitoring:groups")
+    if assignment.role == SectorRole.INSPECTOR:
+        return reverse("monitoring:inspectorate")
+    return reverse("platform:boards")
 
 
 @login_required
 @require_safe
 def my_boards(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Where a person lands: their board's home, their sector role's start page, or a choice."""
     memberships = list(active_memberships(request.user).order_by("board__name"))
-    if len(memberships) == 1 and not request.user.sector_assignments.exists():
+    roles = list(request.user.sector_assignments.select_related("group").order_by("role", "pk"))
+    if len(memberships) == 1 and not roles:
         return redirect("boards:home", memberships[0].board_id)
+    if not memberships and len(roles) == 1:
+        return redirect(sector_start(roles[0]))
     return render(
         request,
         "boards/my_boards.html",
-        {
-            "memberships": memberships,
-            "sector_roles": request.user.sector_assignments.select_related("group"),
-        },
+        {"memberships": memberships, "sector_roles": roles},
     )
 
 
@@ -39,10 +55,17 @@ def my_boards(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def board_home(request: HttpRequest, access: BoardAccess) -> HttpResponse:
     board = selectors.board_overview(board_id=access.board.pk)
+    tasks = tasks_for(access, now=timezone.now())
     return render(
         request,
         "boards/home.html",
-        {"access": access, "board": board, "may_export": access.may(Action.EXPORT_BOARD)},
+        {
+            "access": access,
+            "board": board,
+            "warnings": [task for task in tasks if task.is_warning],
+            "tasks": [task for task in tasks if not task.is_warning],
+            "may_export": access.may(Action.EXPORT_BOARD),
+        },
     )
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from kompas.demo.seed import DEFAULT_DEMO_PASSWORD
 from kompas.monitoring.models import Submission
-from kompas.monitoring.tests.sector_world import Sector
+from kompas.testing.sector import Sector
 
 pytestmark = pytest.mark.browser
 

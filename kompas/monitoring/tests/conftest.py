@@ -1,6 +1,6 @@
 import pytest
 
-from kompas.monitoring.tests.sector_world import Sector
+from kompas.testing.sector import Sector
 
 
 @pytest.fixture

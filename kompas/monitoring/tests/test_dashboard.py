@@ -13,7 +13,6 @@ from kompas.monitoring.dashboard import aggregated_rounds, sector_dashboard
 from kompas.monitoring.disclosure import Cell
 from kompas.monitoring.models import MonitoringRound, RoundFigure
 from kompas.monitoring.services import round_open
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.frameworks import (
     framework_doc,
     import_document,
@@ -22,6 +21,7 @@ from kompas.testing.frameworks import (
     norm_doc,
 )
 from kompas.testing.people import UserFactory
+from kompas.testing.sector import Sector
 
 pytestmark = pytest.mark.django_db
 

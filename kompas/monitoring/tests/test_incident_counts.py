@@ -12,8 +12,8 @@ from kompas.monitoring.aggregates import release_now
 from kompas.monitoring.disclosure import ROUND, Cell
 from kompas.monitoring.incident_counts import sector_incident_counts
 from kompas.monitoring.models import MonitoringRound, RoundFigure
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.clock import NOW, pinned
+from kompas.testing.sector import Sector
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english"), pinned]
 

@@ -11,9 +11,9 @@ from kompas.boards.roles import BoardRole, SectorRole
 from kompas.monitoring.aggregates import release_now
 from kompas.monitoring.models import Consent, MonitoringRound, RoundFigure, Submission
 from kompas.monitoring.services import round_open
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.frameworks import framework_doc, import_document, norm_doc
 from kompas.testing.people import UserFactory
+from kompas.testing.sector import Sector
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from kompas.boards.roles import BoardRole, SectorRole
 from kompas.monitoring.aggregates import release_now
 from kompas.monitoring.models import Release, RoundFigure, ServiceUse
 from kompas.monitoring.release_report import release_report
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.people import UserFactory
+from kompas.testing.sector import Sector
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from kompas.boards.models import Membership
 from kompas.boards.roles import BoardRole
 from kompas.monitoring.aggregates import release_now
 from kompas.monitoring.models import MonitoringRound, RoundFigure, ServiceUse, SubmittedService
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.clock import pinned
+from kompas.testing.sector import Sector
 
 # Dates are checked against today (nothing in use from the future): the clock stands still.
 pytestmark = [pytest.mark.django_db, pinned]

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from kompas.monitoring.models import Submission
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.testing.concurrency import at_once, on_postgresql
+from kompas.testing.sector import Sector
 
 pytestmark = [pytest.mark.django_db(transaction=True), on_postgresql]
 

@@ -14,9 +14,9 @@ from kompas.boards.models import Group, SectorAssignment
 from kompas.boards.roles import SectorRole
 from kompas.monitoring.models import SupportNote
 from kompas.monitoring.support import need_reasons, support_note_add, support_queue
-from kompas.monitoring.tests.sector_world import Sector
 from kompas.monitoring.tests.snapshot_factories import Snapshots, withdraw
 from kompas.testing.people import UserFactory
+from kompas.testing.sector import Sector
 
 pytestmark = pytest.mark.django_db
 
