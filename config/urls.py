@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("kompas.monitoring.urls")),
     path("", include("kompas.incidents.urls")),
     path("", include("kompas.exports.urls")),
+    path("", include("kompas.notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

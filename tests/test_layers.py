@@ -30,6 +30,7 @@ LAYERS = (
     "incidents",
     "reports",
     "monitoring",
+    "notifications",
     "exports",
     "demo",
 )

@@ -54,6 +54,7 @@ from kompas.exports.document import (
 from kompas.frameworks.models import FrameworkVersion
 from kompas.incidents.models import Incident
 from kompas.monitoring.models import ServiceUse, Submission, SubmittedScore, SupportNote
+from kompas.notifications.models import Notification
 from kompas.plans.models import (
     Measure,
     MeasureNorm,
@@ -468,5 +469,10 @@ LEFT_OUT: dict[type[models.Model], str] = {
     SupportNote: (
         "The programme's support team writes these notes about the board for its own work; "
         "they are the programme's record, not the board's, and the board never sees them."
+    ),
+    Notification: (
+        "A person's inbox: each notification follows an event of the audit trail, which the "
+        "document carries whole; restoring the trail makes none again, as nobody needs to be "
+        "told twice of what happened before the move."
     ),
 }

@@ -439,6 +439,9 @@ def _replay_audit_trail(
             filename,
             [Problem(("audit_trail",), f"the audit chain {key} here already has events")],
         )
+    # Inserted in one go, without save() signals: a restored event happened before the move and
+    # notifies nobody again (kompas.notifications listens to new events only).
+    events = []
     for item in trail["events"]:
         actor = people.get(item["actor_email"].lower())
         event = AuditEvent(
@@ -455,6 +458,7 @@ def _replay_audit_trail(
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(event)
-        event.save()
+        events.append(event)
         head.last_sequence, head.last_hash = event.sequence, event.hash
+    AuditEvent.objects.bulk_create(events)
     head.save(update_fields=["last_sequence", "last_hash"])

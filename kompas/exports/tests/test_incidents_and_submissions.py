@@ -37,6 +37,7 @@ from kompas.monitoring.models import (
 )
 from kompas.monitoring.services import submission_create
 from kompas.monitoring.snapshots import Quadrant
+from kompas.notifications.models import Notification
 from kompas.plans.roadmap import Verdict
 
 
@@ -355,3 +356,13 @@ def test_the_schema_knows_every_choice_of_the_register_and_of_monitoring():
     assert submission["quadrant"]["enum"] == ["", *Quadrant.values]
     consent = submission["consents"]["items"]["properties"]
     assert consent["audience"]["enum"] == Audience.values
+
+
+def test_a_restored_trail_notifies_nobody_again(export_world):
+    before = Notification.objects.count()  # the world's own events told people once
+
+    result = imported(export_world)
+
+    assert before > 0
+    assert Notification.objects.count() == before
+    assert not Notification.objects.filter(board=result.board).exists()

@@ -1,0 +1,107 @@
+"""Notifications: what happened that a person should know, in the app and by e-mail.
+
+Each follows one event on the audit trail (kompas.notifications.rules decides who hears of
+it), at most once per person: `(recipient, event)` is unique. The text is rendered when shown,
+in the reader's language, from the kind and its parameters.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kompas.audit.models import AuditEvent
+from kompas.boards.models import Board
+
+
+class Kind(models.TextChoices):
+    EVALUATION_SUBMITTED = "evaluation_submitted", _("A self-evaluation waits for approval")
+    EVALUATION_APPROVED = "evaluation_approved", _("A self-evaluation was approved")
+    RISK_PROPOSED = "risk_proposed", _("A risk acceptance is proposed")
+    RISK_ACCEPTED = "risk_accepted", _("A risk acceptance was decided")
+    BREACH_REGISTERED = "breach_registered", _("A personal-data breach was registered")
+    ROUND_OPENED = "round_opened", _("A monitoring round opened")
+
+
+# The 72 hours of a breach: whoever keeps the register hears of it, whatever they chose.
+ALWAYS_SENT = frozenset({Kind.BREACH_REGISTERED})
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("By e-mail at once")
+    DIGEST = "digest", _("In a daily e-mail")
+    OFF = "off", _("Only in the application")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # How it goes out by e-mail, fixed when it was made; `emailed_at` once it went.
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["delivery", "emailed_at"], name="notification_to_mail"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the current language."""
+        return gettext(TEXTS[self.kind]) % self.params
+
+
+# The sentence per kind; its parameters are stored with the notification.
+TEXTS: dict[str, Any] = {
+    Kind.EVALUATION_SUBMITTED: _(
+        "%(board)s: self-evaluation %(evaluation)s waits for your approval."
+    ),
+    Kind.EVALUATION_APPROVED: _("%(board)s: self-evaluation %(evaluation)s was approved."),
+    Kind.RISK_PROPOSED: _("%(board)s: the coordinator proposes to accept the risk on %(norm)s."),
+    Kind.RISK_ACCEPTED: _("%(board)s: the executive accepted the risk on %(norm)s."),
+    Kind.BREACH_REGISTERED: _(
+        "%(board)s: breach %(number)s was registered; the decision on notifying the AP is due "
+        "within 72 hours of becoming aware of it."
+    ),
+    Kind.ROUND_OPENED: _("%(board)s: the monitoring round %(round)s is open for your board."),
+}
+
+
+class Preference(models.Model):
+    """How a person wants one kind of notification by e-mail (without a row: at once)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}: {self.delivery}"
