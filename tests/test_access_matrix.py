@@ -25,6 +25,7 @@ from kompas.incidents.models import Incident
 from kompas.incidents.services import ReportData, incident_report
 from kompas.monitoring.models import Consent, Release, ReleaseStatus, Submission
 from kompas.monitoring.services import round_open
+from kompas.notifications.models import Notification
 from kompas.plans.models import PlanVersion
 from kompas.plans.services import MeasureData, measure_create, risk_accept
 from kompas.reports.annual_services import annual_report_approve, annual_report_draft
@@ -82,6 +83,11 @@ ACCESS = {
     "frameworks:norm": Public(),
     "boards:mine": SignedIn(),
     "boards:switch": SignedIn(post_only=True),
+    # One's own notifications: another's is not found (kompas/notifications/tests).
+    "notifications:list": SignedIn(),
+    "notifications:open": SignedIn(),
+    "notifications:read_all": SignedIn(post_only=True),
+    "notifications:preferences": SignedIn(),
     "boards:invitation": Public(),  # the token is the key; tested in test_invitations
     "boards:home": OnBoard(Action.VIEW_REPORTS),
     "boards:members": OnBoard(Action.MANAGE_MEMBERS),
@@ -103,6 +109,7 @@ ACCESS = {
     "assessments:submit": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "assessments:approve": OnBoard(Action.APPROVE, post_only=True),
     "assessments:reopen": OnBoard(Action.APPROVE, post_only=True),
+    "assessments:send_back": OnBoard(Action.APPROVE, post_only=True),
     "assessments:evidence_add": OnBoard(Action.EDIT, post_only=True),
     "assessments:evidence_remove": OnBoard(Action.EDIT, post_only=True),
     "assessments:evidence_download": OnBoard(Action.VIEW_EVIDENCE),
@@ -410,7 +417,10 @@ def incident_world(board, members):
     )
     Incident.objects.filter(pk=incident.pk).update(lessons="Laptops versleutelen.")
     incident.norms.set(Norm.objects.filter(code="GO.01"))
-    return {"incident_id": incident.pk}
+    # The breach told the board's privacy officer and coordinator.
+    notification = Notification.objects.filter(event__object_id=str(incident.pk)).first()
+    assert notification is not None
+    return {"incident_id": incident.pk, "notification_id": notification.pk}
 
 
 def url_for(name, pattern, kwargs):

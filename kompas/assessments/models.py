@@ -51,6 +51,8 @@ class SelfAssessment(models.Model):
         Mapping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    # Why the executive sent the submitted evaluation back; cleared when it is submitted again.
+    sent_back_reason = models.TextField(_("reason for sending back"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -357,6 +357,29 @@ def assessment_approve(*, access: BoardAccess, actor: User, assessment: SelfAsse
         _set_status(assessment, AssessmentStatus.APPROVED, actor, access)
 
 
+def assessment_send_back(
+    *, access: BoardAccess, actor: User, assessment: SelfAssessment, reason: str
+) -> None:
+    """Instead of approving, the executive sends the evaluation back to the coordinator."""
+    _require(access, Action.APPROVE)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you send it back.")})
+    check_text(reason, field="reason", unstorable_only=True)
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.status != AssessmentStatus.SUBMITTED:
+            raise FrozenError(_("Only a submitted evaluation can be sent back."))
+        assessment.sent_back_reason = reason.strip()
+        assessment.save(update_fields=["sent_back_reason"])
+        _set_status(
+            assessment,
+            AssessmentStatus.DRAFT,
+            actor,
+            access,
+            reason=assessment.sent_back_reason,
+        )
+
+
 def assessment_reopen(
     *, access: BoardAccess, actor: User, assessment: SelfAssessment, reason: str
 ) -> SelfAssessment:
@@ -407,14 +430,22 @@ def assessment_reopen(
     return reopened
 
 
-def _set_status(assessment: SelfAssessment, status: str, actor: User, access: BoardAccess) -> None:
+def _set_status(
+    assessment: SelfAssessment,
+    status: str,
+    actor: User,
+    access: BoardAccess,
+    *,
+    reason: str = "",
+) -> None:
     before = assessment.status
     assessment.status = status
     now = timezone.now()
     fields = ["status"]
     if status == AssessmentStatus.SUBMITTED:
         assessment.submitted_at, assessment.submitted_by = now, actor
-        fields += ["submitted_at", "submitted_by"]
+        assessment.sent_back_reason = ""
+        fields += ["submitted_at", "submitted_by", "sent_back_reason"]
     if status == AssessmentStatus.APPROVED:
         assessment.approved_at, assessment.approved_by = now, actor
         fields += ["approved_at", "approved_by"]
@@ -424,5 +455,5 @@ def _set_status(assessment: SelfAssessment, status: str, actor: User, access: Bo
         actor=actor,
         board_id=access.board.pk,
         obj=assessment,
-        changes={"status": [before, status]},
+        changes={"status": [before, status], **({"reason": ["", reason]} if reason else {})},
     )

@@ -36,6 +36,11 @@ urlpatterns = [
     path("<int:board_id>/evaluations/<int:assessment_id>/approve/", views.approve, name="approve"),
     path("<int:board_id>/evaluations/<int:assessment_id>/reopen/", views.reopen, name="reopen"),
     path(
+        "<int:board_id>/evaluations/<int:assessment_id>/send-back/",
+        views.send_back,
+        name="send_back",
+    ),
+    path(
         "<int:board_id>/evaluations/<int:assessment_id>/norms/<str:code>/evidence/",
         evidence_views.evidence_add,
         name="evidence_add",

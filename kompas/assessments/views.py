@@ -250,6 +250,20 @@ def approve(request: HttpRequest, access: BoardAccess, assessment_id: int) -> Ht
 @login_required
 @board_view(Action.APPROVE)
 @require_POST
+def send_back(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
+    return _status_step(
+        request,
+        access,
+        assessment_id,
+        service=services.assessment_send_back,
+        done=_("Sent back to the coordinator with your reason."),
+        posted=("reason",),
+    )
+
+
+@login_required
+@board_view(Action.APPROVE)
+@require_POST
 def reopen(request: HttpRequest, access: BoardAccess, assessment_id: int) -> HttpResponse:
     return _status_step(
         request,

@@ -243,6 +243,7 @@ def _upgrade(document: dict[str, Any], filename: str) -> None:
     for evaluation in evaluations if isinstance(evaluations, list) else []:
         if isinstance(evaluation, dict):
             evaluation.setdefault("mapping", None)
+            evaluation.setdefault("sent_back_reason", "")
             scores = evaluation.get("scores")
             for score in scores if isinstance(scores, list) else []:
                 if isinstance(score, dict):

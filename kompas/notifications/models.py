@@ -19,6 +19,7 @@ from kompas.boards.models import Board
 class Kind(models.TextChoices):
     EVALUATION_SUBMITTED = "evaluation_submitted", _("A self-evaluation waits for approval")
     EVALUATION_APPROVED = "evaluation_approved", _("A self-evaluation was approved")
+    EVALUATION_SENT_BACK = "evaluation_sent_back", _("A self-evaluation was sent back")
     RISK_PROPOSED = "risk_proposed", _("A risk acceptance is proposed")
     RISK_ACCEPTED = "risk_accepted", _("A risk acceptance was decided")
     BREACH_REGISTERED = "breach_registered", _("A personal-data breach was registered")
@@ -79,6 +80,9 @@ TEXTS: dict[str, Any] = {
         "%(board)s: self-evaluation %(evaluation)s waits for your approval."
     ),
     Kind.EVALUATION_APPROVED: _("%(board)s: self-evaluation %(evaluation)s was approved."),
+    Kind.EVALUATION_SENT_BACK: _(
+        "%(board)s: the executive sent self-evaluation %(evaluation)s back: %(reason)s"
+    ),
     Kind.RISK_PROPOSED: _("%(board)s: the coordinator proposes to accept the risk on %(norm)s."),
     Kind.RISK_ACCEPTED: _("%(board)s: the executive accepted the risk on %(norm)s."),
     Kind.BREACH_REGISTERED: _(

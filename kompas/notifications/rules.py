@@ -44,19 +44,32 @@ def plan_for(event: AuditEvent) -> Planned | None:
     return rule(event, new_status)
 
 
+# A self-evaluation's status step: the kind it notifies of, and who hears of it.
+EVALUATION_STEPS = {
+    ("draft", "submitted"): (Kind.EVALUATION_SUBMITTED, BoardRole.EXECUTIVE),
+    ("submitted", "approved"): (Kind.EVALUATION_APPROVED, BoardRole.COORDINATOR),
+    ("submitted", "draft"): (Kind.EVALUATION_SENT_BACK, BoardRole.COORDINATOR),
+}
+
+
 def _evaluation(event: AuditEvent, status: str | None) -> Planned | None:
-    if status not in ("submitted", "approved"):
+    step = EVALUATION_STEPS.get(tuple(event.changes.get("status") or ()))
+    if step is None:
         return None
     found = SelfAssessment.objects.select_related("board").filter(pk=event.object_id).first()
     if found is None:
         return None
-    submitted = status == "submitted"
+    kind, role = step
+    params = {"evaluation": found.label}
+    if kind == Kind.EVALUATION_SENT_BACK:
+        reason = event.changes.get("reason") or ["", ""]
+        params["reason"] = str(reason[-1])[:300]
     return Planned(
-        kind=Kind.EVALUATION_SUBMITTED if submitted else Kind.EVALUATION_APPROVED,
+        kind=kind,
         url_of=lambda board_id: reverse("assessments:overview", args=[board_id, found.pk]),
-        params={"evaluation": found.label},
+        params=params,
         boards=[found.board],
-        roles=(BoardRole.EXECUTIVE,) if submitted else (BoardRole.COORDINATOR,),
+        roles=(role,),
     )
 
 

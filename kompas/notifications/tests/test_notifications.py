@@ -252,3 +252,52 @@ def test_the_list_takes_the_same_queries_for_more_notifications(world, client):
 
     assert Notification.objects.filter(recipient=world.people[PRIVACY]).count() == 6
     assert queries() == few
+
+
+def test_sending_an_evaluation_back_tells_the_coordinator_why(world, client):
+    NormScore.objects.filter(assessment=world.assessment).update(level=2, to_confirm=False)
+    assessment_submit(
+        access=world.access(COORD), actor=world.people[COORD], assessment=world.assessment
+    )
+    client.force_login(world.people[EXEC])
+    url = reverse("assessments:send_back", args=[world.board.pk, world.assessment.pk])
+
+    empty = client.post(url, {"reason": "  "})
+    response = client.post(url, {"reason": "BC.03 is te hoog ingeschat."})
+
+    assert empty.status_code == response.status_code == 302
+    world.assessment.refresh_from_db()
+    assert (world.assessment.status, world.assessment.sent_back_reason) == (
+        "draft",
+        "BC.03 is te hoog ingeschat.",
+    )
+    notification = Notification.objects.get(kind=Kind.EVALUATION_SENT_BACK)
+    assert notification.recipient == world.people[COORD]
+    with translation.override("en"):
+        assert notification.text == (
+            "Stichting A: the executive sent self-evaluation 2026 back: BC.03 is te hoog ingeschat."
+        )
+    client.force_login(world.people[COORD])
+    client.cookies["django_language"] = "en"
+    overview = client.get(notification.url).text
+    assert "Sent back by the executive:" in overview
+    # Submitting again clears the reason.
+    assessment_submit(
+        access=world.access(COORD), actor=world.people[COORD], assessment=world.assessment
+    )
+    world.assessment.refresh_from_db()
+    assert world.assessment.sent_back_reason == ""
+
+
+def test_only_a_submitted_evaluation_can_be_sent_back(world):
+    from kompas.assessments.models import FrozenError
+    from kompas.assessments.services import assessment_send_back
+
+    with pytest.raises(FrozenError):
+        assessment_send_back(
+            access=world.access(EXEC),
+            actor=world.people[EXEC],
+            assessment=world.assessment,
+            reason="Nog niet af.",
+        )
+    assert not Notification.objects.exists()

@@ -351,9 +351,10 @@ def test_the_list_takes_the_same_queries_for_one_report_as_for_many(
     for days in (7, 14, 21):
         issue(approved, date=MEETING + datetime.timedelta(days=days))
 
-    # Session, user, memberships (access layer and page header), the issued reports.
-    with django_assert_num_queries(5):
+    # Session, user, memberships (access layer and page header), the issued reports, and the
+    # header's count of unread notifications.
+    with django_assert_num_queries(6):
         response = client.get(url)
 
-    assert len(one) == 5
+    assert len(one) == 6
     assert response.text.count("download.pdf") == 4
