@@ -20,8 +20,9 @@ from kompas.assessments.signals import assessment_started
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
 from kompas.boards.access import BoardAccess
-from kompas.boards.models import Board, Membership
+from kompas.boards.models import Board
 from kompas.boards.roles import Action
+from kompas.boards.selectors import board_editors
 from kompas.core.text import check_text
 from kompas.frameworks.mappings import mapping_between
 from kompas.frameworks.models import FrameworkVersion
@@ -154,17 +155,16 @@ def score_update(
         if change.assignee_id not in (None, current.assignee_id) and not _is_member(
             access, change.assignee_id
         ):
-            raise ValidationError({"assignee": _("Assign the norm to a member of this board.")})
+            raise ValidationError(
+                {"assignee": _("Assign the norm to a member of this board who may edit it.")}
+            )
         _apply(current, change, actor=actor, board_id=access.board.pk)
     return current
 
 
 def _is_member(access: BoardAccess, user_id: int) -> bool:
-    return (
-        Membership.objects.filter(board=access.board, user_id=user_id, is_active=True)
-        .exclude(ends_on__lt=timezone.localdate())
-        .exists()
-    )
+    """Whether the person is an active member who may edit: only they can take a norm on."""
+    return board_editors(board=access.board).filter(user_id=user_id).exists()
 
 
 def score_change_errors(change: ScoreChange, *, minimum: int) -> dict[str, str]:

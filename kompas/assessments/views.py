@@ -25,7 +25,7 @@ from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
 from kompas.boards.access import BoardAccess, access_board, board_view
 from kompas.boards.roles import Action
-from kompas.boards.selectors import board_memberships
+from kompas.boards.selectors import board_editors
 from kompas.core.forms import add_validation_errors, error_text, posted_text
 from kompas.frameworks.selectors import default_version, neighbours, offered_versions
 
@@ -118,7 +118,7 @@ def norm_score(
     )
     assessment = score.assessment
     editable = assessment.is_editable and access.may(Action.EDIT)
-    members = None if partial else board_memberships(board=access.board)
+    members = None if partial else board_editors(board=access.board)
     labels = (
         None
         if partial or not editable

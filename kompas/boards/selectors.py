@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kompas.boards.models import Board, Invitation, Membership, School
+from kompas.boards.roles import Action, BoardRole, may
 
 
 def board_overview(*, board_id: int) -> Board:
@@ -12,6 +13,15 @@ def board_overview(*, board_id: int) -> Board:
         ).annotate(member_count=Count("memberships")),
         pk=board_id,
     )
+
+
+EDITING_ROLES = tuple(role for role in BoardRole.values if may(role, Action.EDIT))
+
+
+def board_editors(*, board: Board) -> QuerySet[Membership]:
+    """The active members who may edit: who a norm can be assigned to, who can own a measure."""
+    today = timezone.localdate()
+    return board_memberships(board=board).filter(role__in=EDITING_ROLES).exclude(ends_on__lt=today)
 
 
 def board_memberships(*, board: Board) -> QuerySet[Membership]:

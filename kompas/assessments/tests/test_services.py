@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from kompas.assessments.models import AssessmentStatus, FrozenError, NormScore
 from kompas.assessments.services import (
@@ -209,3 +210,20 @@ def test_a_norm_is_assigned_only_to_a_member_of_the_board(world):
 
     assert "assignee" in refused.value.message_dict
     assert world.score("GO.01").assignee == world.people[BoardRole.CONTRIBUTOR]
+
+
+@pytest.mark.parametrize("role", [BoardRole.SUPERVISOR, BoardRole.AUDITOR, BoardRole.EXECUTIVE])
+def test_a_norm_is_assigned_only_to_someone_who_may_edit_it(world, client, role):
+    with pytest.raises(ValidationError) as refused:
+        save(world, "GO.01", assignee=world.people[role].pk)
+
+    assert "assignee" in refused.value.message_dict
+    assert world.score("GO.01").assignee is None
+    # Nor does the norm form offer them.
+    client.force_login(world.people[BoardRole.COORDINATOR])
+    page = client.get(
+        reverse("assessments:norm", args=[world.board.pk, world.assessment.pk, "GO.01"])
+    ).text
+    offered = page.split('name="assignee"')[1].split("</select>")[0]
+    assert f'value="{world.people[role].pk}"' not in offered
+    assert f'value="{world.people[BoardRole.CONTRIBUTOR].pk}"' in offered
