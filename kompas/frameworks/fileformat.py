@@ -231,18 +231,18 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
                     for ref in norm.get("references", [])
                 ],
                 "growth_phase": _whole(norm.get("growth_phase")),
-                **_optional(norm, "external_urn", ""),
+                **_optional(norm, "external_urn", default=""),
             }
             for norm in data["norms"]
         ],
     }
     # So that the checksums of documents without them stay what they were.
-    document["version"].update(_optional(version, "generic_criteria", False))
-    document["version"].update(_optional(version, "external_urn", ""))
+    document["version"].update(_optional(version, "generic_criteria", default=False))
+    document["version"].update(_optional(version, "external_urn", default=""))
     return document
 
 
-def _optional(item: dict[str, Any], key: str, default: Any) -> dict[str, Any]:
+def _optional(item: dict[str, Any], key: str, *, default: Any) -> dict[str, Any]:
     value = item.get(key, default)
     return {} if value == default else {key: value}
 
