@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from kompas.frameworks.cisoformat import NO_REASON
 from kompas.frameworks.models import Domain, FrameworkVersion, Norm, Part
@@ -290,3 +292,12 @@ def test_a_library_over_the_size_limit_is_refused(tmp_path, settings):
 
     with pytest.raises(CommandError, match="the limit is 100 bytes"):
         run("import_ciso_library", str(path))
+
+
+def test_the_catalogue_says_the_levels_are_the_general_score_definitions(client, tmp_path):
+    run("import_ciso_library", str(write(tmp_path, ciso_library_doc())))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(reverse("frameworks:norm", args=["schoolkader", "1", "BAK.1"])).text
+
+    assert "These levels are the framework's general score definitions" in html
