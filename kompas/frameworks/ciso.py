@@ -1,9 +1,9 @@
-"""CISO Assistant libraries: importing one as a framework version or as mappings, and export.
+"""CISO Assistant libraries: importing one as a framework version or as mappings.
 
 A library is translated into our own framework or mapping document and goes through the same
 checks and import as a file of our format (kompas.frameworks.services, .mappings), so every rule
 holds, nothing is written unless everything is right, and an identical library imported again
-changes nothing. docs/ciso-assistant.md describes the correspondence.
+changes nothing. docs/ciso-assistant.md describes the correspondence; export is in cisoexport.
 """
 
 from dataclasses import dataclass, field
@@ -14,15 +14,12 @@ from django.conf import settings
 from django.db import transaction
 
 from kompas.frameworks.cisoformat import (
-    PACKAGER,
     RELATIONSHIPS,
     CisoLibrary,
     CisoLibraryError,
     Origins,
     framework_document,
     framework_urn,
-    library_of_framework,
-    library_urn,
     node_urn,
     read_ciso_library,
 )
@@ -32,9 +29,8 @@ from kompas.frameworks.mappingformat import (
     mapping_data_problems,
     mapping_document_of,
 )
-from kompas.frameworks.mappings import MappingImport, mapping_document, mapping_import_document
-from kompas.frameworks.models import FrameworkVersion, Mapping, Norm
-from kompas.frameworks.selectors import export_document
+from kompas.frameworks.mappings import MappingImport, mapping_import_document
+from kompas.frameworks.models import FrameworkVersion, Norm
 from kompas.frameworks.services import ImportResult, framework_import_document
 
 
@@ -187,75 +183,3 @@ def _pairs(
                 }
             )
     return pairs
-
-
-# --- export ---------------------------------------------------------------------------------
-
-
-class CisoExportError(Exception):
-    """A version or mapping that CISO Assistant's format cannot hold as it is."""
-
-
-def framework_library(*, version: FrameworkVersion) -> dict[str, Any]:
-    """A framework version as a CISO Assistant library."""
-    library = library_of_framework(export_document(version=version))
-    seen: dict[str, str] = {}
-    for node in library["objects"]["framework"]["requirement_nodes"]:
-        urn = node["urn"].lower()
-        if urn in seen:
-            raise CisoExportError(
-                f"{node['ref_id']} and {seen[urn]} would both get the urn {urn}: CISO "
-                "Assistant compares urns without regard to case, so codes that differ only "
-                "in case cannot be told apart there."
-            )
-        seen[urn] = node["ref_id"]
-    return library
-
-
-def mapping_library(*, mapping: Mapping) -> dict[str, Any]:
-    """A mapping as a CISO Assistant library with one requirement mapping set.
-
-    Norms listed as removed or new have no line in that format: a mapping set names only
-    requirements that correspond.
-    """
-    document = mapping_document(mapping=mapping)
-    ends = {}
-    for side, version in (("source", mapping.source), ("target", mapping.target)):
-        urn = version_urn(version)
-        norms = Norm.objects.filter(framework_version=version)
-        ends[side] = (urn, {norm.code: norm_urn(norm, urn) for norm in norms})
-    (source_urn, source_norms), (target_urn, target_norms) = ends["source"], ends["target"]
-    name = document["title"] or f"{mapping.source} → {mapping.target}"
-    tail = f"{source_urn.rsplit(':framework:', 1)[-1]}:to:{target_urn.rsplit(':framework:', 1)[-1]}"
-    lines = []
-    for pair in document["pairs"]:
-        line = {
-            "source_requirement_urn": source_norms[pair["source"]],
-            "target_requirement_urn": target_norms[pair["target"]],
-            "relationship": "intersect"
-            if pair["relationship"] == "intersects"
-            else pair["relationship"],
-        }
-        if pair["note"]:
-            line["annotation"] = pair["note"]
-        lines.append(line)
-    mapping_set: dict[str, Any] = {
-        "urn": f"urn:ibp-kompas:risk:req_mapping_set:{tail}".lower(),
-        "ref_id": tail.replace(":", "-"),
-        "name": name,
-        **({"description": document["description"]} if document["description"] else {}),
-        "source_framework_urn": source_urn,
-        "target_framework_urn": target_urn,
-        "requirement_mappings": lines,
-    }
-    return {
-        "urn": f"urn:ibp-kompas:risk:library:mapping:{tail}".lower(),
-        "locale": mapping.source.language,
-        "ref_id": f"mapping-{tail.replace(':', '-')}",
-        "name": name,
-        **({"description": document["description"]} if document["description"] else {}),
-        "version": 1,
-        "packager": PACKAGER,
-        "dependencies": [library_urn(source_urn), library_urn(target_urn)],
-        "objects": {"requirement_mapping_sets": [mapping_set]},
-    }

@@ -11,12 +11,9 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompas.frameworks.ciso import ciso_library_import, mapping_library
-from kompas.frameworks.cisoformat import (
-    framework_document,
-    library_of_framework,
-    parse_ciso_library,
-)
+from kompas.frameworks.ciso import ciso_library_import
+from kompas.frameworks.cisoexport import library_of_framework, mapping_library
+from kompas.frameworks.cisoformat import framework_document, parse_ciso_library
 from kompas.frameworks.fileformat import dump_framework, normalise
 from kompas.frameworks.mappings import mapping_document
 from kompas.frameworks.models import Mapping

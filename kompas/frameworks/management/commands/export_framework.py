@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kompas.frameworks.ciso import CisoExportError, framework_library
+from kompas.frameworks.cisoexport import CisoExportError, framework_library
 from kompas.frameworks.fileformat import dump_framework
 from kompas.frameworks.models import FrameworkVersion
 from kompas.frameworks.selectors import export_document

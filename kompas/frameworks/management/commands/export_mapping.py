@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kompas.frameworks.ciso import mapping_library
+from kompas.frameworks.cisoexport import mapping_library
 from kompas.frameworks.mappingformat import dump_mapping
 from kompas.frameworks.mappings import mapping_document
 from kompas.frameworks.models import Mapping
