@@ -1,4 +1,4 @@
-"""CISO Assistant's library format: reading a library and translating to and from our documents.
+"""CISO Assistant's library format: reading a library and translating it into our documents.
 
 A library holding a `framework` becomes one of our framework documents, which then goes through
 the same validation and import as a file of our own format (docs/ciso-assistant.md says how
@@ -6,7 +6,7 @@ each field corresponds and what the format cannot hold). Problems found in the t
 document are reported at the place in the library they came from. A library holding
 requirement mapping sets is read and checked here; resolving its urns to our versions and norms
 needs the catalogue and is kompas.frameworks.ciso's part. Nothing in this module touches the
-database.
+database; writing our versions and mappings as libraries is kompas.frameworks.cisoexport's.
 """
 
 import re
