@@ -25,7 +25,14 @@ class FrameworkAdmin(ReadOnlyAdmin):
 
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(ReadOnlyAdmin):
-    list_display = ("title", "version", "framework", "target_level", "imported_at")
+    list_display = (
+        "title",
+        "version",
+        "framework",
+        "target_level",
+        "generic_criteria",
+        "imported_at",
+    )
     list_filter = ("framework",)
     exclude = ("checksum",)
 

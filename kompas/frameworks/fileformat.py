@@ -141,19 +141,32 @@ def decode_utf8(raw: bytes, *, filename: str, error: type[LocatedFileError]) -> 
 def parse_framework_text(raw: bytes, *, filename: str) -> FrameworkDocument:
     text = decode_utf8(raw, filename=filename, error=FrameworkFileError)
     data, lines = _load_yaml(text, filename)
-    problems = schema_problems(data, lines)
-    if not problems:
-        problems = _rule_problems(data, lines)
+    problems = framework_data_problems(data, lines)
     if problems:
         raise FrameworkFileError(filename, problems)
     normalised = normalise(data)
     return FrameworkDocument(normalised, checksum_of(normalised))
 
 
+def framework_data_problems(data: Any, lines: dict[JsonPath, int]) -> list[Problem]:
+    """Every problem of a framework document already read as data: schema, then the rules.
+
+    For documents that do not come from a file of this format (kompas.frameworks.cisoformat
+    translates a CISO Assistant library into one), so that every rule applies to them too.
+    """
+    problems = schema_problems(data, lines)
+    if not problems:
+        problems = _rule_problems(data, lines)
+    return problems
+
+
 def normalise(data: dict[str, Any]) -> dict[str, Any]:
-    """The canonical form of a valid document: every optional field present, levels in order."""
+    """The canonical form of a valid document: every optional field present, levels in order.
+
+    Except the fields for CISO Assistant libraries, which appear only when set.
+    """
     version = data["version"]
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "framework": {"slug": data["framework"]["slug"], "name": data["framework"]["name"]},
@@ -218,10 +231,20 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
                     for ref in norm.get("references", [])
                 ],
                 "growth_phase": _whole(norm.get("growth_phase")),
+                **_optional(norm, "external_urn", default=""),
             }
             for norm in data["norms"]
         ],
     }
+    # So that the checksums of documents without them stay what they were.
+    document["version"].update(_optional(version, "generic_criteria", default=False))
+    document["version"].update(_optional(version, "external_urn", default=""))
+    return document
+
+
+def _optional(item: dict[str, Any], key: str, *, default: Any) -> dict[str, Any]:
+    value = item.get(key, default)
+    return {} if value == default else {key: value}
 
 
 def _whole(value: float | None) -> int | None:

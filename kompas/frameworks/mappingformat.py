@@ -63,11 +63,22 @@ def parse_mapping_text(raw: bytes, *, filename: str) -> MappingDocument:
         raise MappingFileError(
             filename, [Problem((), "the file must hold a mapping (format, source, ...)", 1)]
         )
+    problems = mapping_data_problems(data, lines)
+    if problems:
+        raise MappingFileError(filename, problems)
+    return mapping_document_of(data, lines)
+
+
+def mapping_data_problems(data: Any, lines: dict[JsonPath, int]) -> list[Problem]:
+    """Every problem of a mapping document already read as data: schema, then the rules."""
     problems = schema_problems(data, lines, schema=SCHEMA_PATH)
     if not problems:
         problems = _rule_problems(data, lines)
-    if problems:
-        raise MappingFileError(filename, problems)
+    return problems
+
+
+def mapping_document_of(data: dict[str, Any], lines: dict[JsonPath, int]) -> MappingDocument:
+    """The normalised document of data without problems, with its checksum."""
     normalised = normalise(data)
     return MappingDocument(normalised, checksum_of(canonical(normalised)), lines)
 

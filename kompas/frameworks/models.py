@@ -36,6 +36,12 @@ class FrameworkVersion(models.Model):
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     notice = models.TextField(_("notice"), blank=True)
     target_level = models.PositiveSmallIntegerField(_("target level"), default=3)
+    # True when the level criteria of every norm are the framework's general score
+    # definitions (a CISO Assistant library has no norm-specific criteria).
+    generic_criteria = models.BooleanField(_("generic level criteria"), default=False)
+    # The urn of the framework in CISO Assistant's library format, where it is not the one
+    # derived from slug and version (docs/ciso-assistant.md).
+    external_urn = models.CharField(_("external urn"), max_length=300, blank=True)
     checksum = models.CharField(_("content checksum"), max_length=64)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
@@ -172,6 +178,8 @@ class Norm(models.Model):
         GrowthPhase, on_delete=models.PROTECT, null=True, blank=True, related_name="norms"
     )
     position = models.PositiveIntegerField(_("position"))
+    # The urn of the requirement in a CISO Assistant library, where it is not the derived one.
+    external_urn = models.CharField(_("external urn"), max_length=300, blank=True)
     # Lower-cased, accent-free text of code, title and body, so that search behaves the same
     # on SQLite and PostgreSQL with a plain LIKE.
     search_text = models.TextField(editable=False)

@@ -175,7 +175,7 @@ def export_document(*, version: FrameworkVersion) -> dict[str, Any]:
         .prefetch_related("criteria", "example_measures", "references")
         .order_by("position")
     )
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "framework": {"slug": version.framework.slug, "name": version.framework.name},
@@ -231,7 +231,14 @@ def export_document(*, version: FrameworkVersion) -> dict[str, Any]:
                     for reference in norm.references.all()
                 ],
                 "growth_phase": norm.growth_phase.number if norm.growth_phase else None,
+                **({"external_urn": norm.external_urn} if norm.external_urn else {}),
             }
             for norm in norms
         ],
     }
+    # As fileformat.normalise writes them: only when set.
+    if version.generic_criteria:
+        document["version"]["generic_criteria"] = True
+    if version.external_urn:
+        document["version"]["external_urn"] = version.external_urn
+    return document

@@ -98,6 +98,8 @@ def _create_version(framework: Framework, document: FrameworkDocument) -> Framew
         source_url=meta["source_url"],
         notice=meta["notice"],
         target_level=meta["target_level"],
+        generic_criteria=meta.get("generic_criteria", False),
+        external_urn=meta.get("external_urn", ""),
         checksum=document.checksum,
     )
     MaturityLevel.objects.bulk_create(
@@ -150,6 +152,7 @@ def _create_version(framework: Framework, document: FrameworkDocument) -> Framew
             confirmed=norm["confirmed"],
             growth_phase=phases.get(norm["growth_phase"]),
             position=index,
+            external_urn=norm.get("external_urn", ""),
             search_text=_search_text(norm, domains[norm["domain"]]),
         )
         for index, norm in enumerate(data["norms"])

@@ -198,3 +198,115 @@ def import_mapping_document(document: dict[str, Any]) -> Mapping:
     raw = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
     loaded = parse_mapping_text(raw, filename="mapping.yaml")
     return mapping_import_document(document=loaded, filename="mapping.yaml").mapping
+
+
+# --- CISO Assistant libraries, written for the tests ----------------------------------------
+
+CISO_FRAMEWORK_URN = "urn:test:risk:framework:schoolkader"
+
+
+def _ciso_node(key: str, *, parent: str | None, depth: int, **fields: Any) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "urn": f"urn:test:risk:req_node:schoolkader:{key}",
+        "assessable": False,
+        "depth": depth,
+    }
+    if parent is not None:
+        node["parent_urn"] = f"urn:test:risk:req_node:schoolkader:{parent}"
+    node.update(fields)
+    return node
+
+
+def ciso_library_doc(*, version: int = 1) -> dict[str, Any]:
+    """A CISO Assistant framework library: two parts, a domain, a sub-heading, four norms.
+
+    Part ORG has domain GOV with GOV.1 and GOV.2 (under a sub-heading, with an urn that does
+    not follow the ref_id); part TECH has BAK.1 and BAK.2 right under it, so it gets a domain
+    of its own name.
+    """
+    return {
+        "urn": "urn:test:risk:library:schoolkader",
+        "locale": "en",
+        "ref_id": "SCHOOLKADER",
+        "name": "School frame for tests",
+        "description": "A frame written for the tests.",
+        "copyright": "Written for the IBP-Kompas tests.",
+        "version": version,
+        "publication_date": "2026-02-01",
+        "provider": "Test provider",
+        "packager": "test",
+        "objects": {
+            "framework": {
+                "urn": CISO_FRAMEWORK_URN,
+                "ref_id": "SCHOOLKADER",
+                "name": "Schoolkader",
+                "description": "A frame to test the library import.",
+                "min_score": 1,
+                "max_score": 5,
+                "scores_definition": [
+                    {"score": n, "name": f"Score {n}", "description": f"What score {n} means."}
+                    for n in range(1, 6)
+                ],
+                "requirement_nodes": [
+                    _ciso_node("org", parent=None, depth=1, ref_id="ORG", name="Organisation"),
+                    _ciso_node(
+                        "gov", parent="org", depth=2, ref_id="GOV", name="Governance",
+                        description="Steering.",
+                    ),
+                    _ciso_node(
+                        "gov.1", parent="gov", depth=3, assessable=True, ref_id="GOV.1",
+                        name="Policy", description="There is a written policy.",
+                        annotation="Without one nobody knows what is agreed.",
+                    ),
+                    _ciso_node("gov-roles", parent="gov", depth=3, name="Roles and people"),
+                    _ciso_node(
+                        "node7", parent="gov-roles", depth=4, assessable=True, ref_id="GOV.2",
+                        name="Roles", description="Roles are assigned.",
+                    ),
+                    _ciso_node("tech", parent=None, depth=1, ref_id="TECH", name="Technology"),
+                    _ciso_node(
+                        "bak.1", parent="tech", depth=2, assessable=True, ref_id="BAK.1",
+                        name="Backups", description="Backups are made.",
+                    ),
+                    _ciso_node(
+                        "bak.2", parent="tech", depth=2, assessable=True, ref_id="BAK.2",
+                        name="Restores", description="Restores are tested.",
+                    ),
+                ],
+            }
+        },
+    }  # fmt: skip
+
+
+def ciso_mapping_library(
+    *, source: str, target: str, mappings: Sequence[tuple[str, str, str]], listed: bool = True
+) -> dict[str, Any]:
+    """A CISO Assistant mapping library with one set: (source urn, target urn, relationship).
+
+    `listed` writes `requirement_mapping_sets` (a list), otherwise `requirement_mapping_set`.
+    """
+    mapping_set = {
+        "urn": "urn:test:risk:req_mapping_set:test",
+        "ref_id": "test-mapping",
+        "name": "Test mapping",
+        "description": "A mapping written for the tests.",
+        "source_framework_urn": source,
+        "target_framework_urn": target,
+        "requirement_mappings": [
+            {"source_requirement_urn": a, "target_requirement_urn": b, "relationship": kind}
+            for a, b, kind in mappings
+        ],
+    }
+    objects: dict[str, Any] = (
+        {"requirement_mapping_sets": [mapping_set]}
+        if listed
+        else {"requirement_mapping_set": mapping_set}
+    )
+    return {
+        "urn": "urn:test:risk:library:test-mapping",
+        "locale": "en",
+        "ref_id": "test-mapping",
+        "name": "Test mapping",
+        "version": 1,
+        "objects": objects,
+    }

@@ -4,13 +4,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kompas.frameworks.cisoexport import CisoExportError, framework_library
 from kompas.frameworks.fileformat import dump_framework
 from kompas.frameworks.models import FrameworkVersion
 from kompas.frameworks.selectors import export_document
 
 
 class Command(BaseCommand):
-    help = "Export a framework version as YAML in the import format (latest version by default)."
+    help = (
+        "Export a framework version as YAML in the import format (latest version by default), "
+        "or as a CISO Assistant library with --format ciso-assistant."
+    )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         # --version selects the framework version here, replacing Django's own --version flag.
@@ -23,9 +27,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", default="-", help="file to write, or - for standard output (default)"
         )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=["ibp-kompas", "ciso-assistant"],
+            default="ibp-kompas",
+            help="our framework format (default) or a CISO Assistant library",
+        )
 
     def handle(
-        self, *args: Any, slug: str, framework_version: str | None, output: str, **options: Any
+        self,
+        *args: Any,
+        slug: str,
+        framework_version: str | None,
+        output: str,
+        file_format: str,
+        **options: Any,
     ) -> None:
         versions = FrameworkVersion.objects.filter(framework__slug=slug)
         if framework_version:
@@ -40,7 +57,13 @@ class Command(BaseCommand):
             detail = f" Known versions: {known}." if known else ""
             wanted = f" version {framework_version}" if framework_version else ""
             raise CommandError(f"There is no framework {slug!r}{wanted}.{detail}")
-        text = dump_framework(export_document(version=version))
+        if file_format == "ciso-assistant":
+            try:
+                text = dump_framework(framework_library(version=version))
+            except CisoExportError as error:
+                raise CommandError(str(error)) from None
+        else:
+            text = dump_framework(export_document(version=version))
         if output == "-":
             sys.stdout.write(text)
             sys.stdout.flush()

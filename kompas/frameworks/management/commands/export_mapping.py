@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kompas.frameworks.cisoexport import mapping_library
 from kompas.frameworks.mappingformat import dump_mapping
 from kompas.frameworks.mappings import mapping_document
 from kompas.frameworks.models import Mapping
@@ -19,7 +20,10 @@ def _side(value: str) -> tuple[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Export the mapping between two framework versions as YAML in the import format."
+    help = (
+        "Export the mapping between two framework versions as YAML in the import format, or "
+        "as a CISO Assistant library with --format ciso-assistant."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", help="the source version as framework@version")
@@ -27,8 +31,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", default="-", help="file to write, or - for standard output (default)"
         )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=["ibp-kompas", "ciso-assistant"],
+            default="ibp-kompas",
+            help="our mapping format (default) or a CISO Assistant library",
+        )
 
-    def handle(self, *args: Any, source: str, target: str, output: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, source: str, target: str, output: str, file_format: str, **options: Any
+    ) -> None:
         (source_slug, source_version), (target_slug, target_version) = _side(source), _side(target)
         mapping = Mapping.objects.filter(
             source__framework__slug=source_slug,
@@ -44,7 +57,10 @@ class Command(BaseCommand):
             ]
             detail = f" Known mappings: {'; '.join(known)}." if known else " There are none."
             raise CommandError(f"There is no mapping from {source} to {target}.{detail}")
-        text = dump_mapping(mapping_document(mapping=mapping))
+        if file_format == "ciso-assistant":
+            text = dump_mapping(mapping_library(mapping=mapping))
+        else:
+            text = dump_mapping(mapping_document(mapping=mapping))
         if output == "-":
             sys.stdout.write(text)
             sys.stdout.flush()
