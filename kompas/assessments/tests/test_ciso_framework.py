@@ -1,8 +1,6 @@
 """A board evaluates itself against a framework imported from a CISO Assistant library."""
 
-import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import yaml
@@ -81,11 +79,15 @@ def test_the_norm_form_of_our_own_framework_says_nothing_about_general_levels(cl
     assert GENERIC not in client.get(url).text
 
 
-def test_the_general_levels_notice_has_a_dutch_translation_waiting():
-    pending = json.loads(
-        (Path(settings.BASE_DIR) / "locale" / "pending" / "ciso.json").read_text("utf-8")
+def test_the_notice_is_in_dutch_for_a_dutch_reader(client, world, ciso_version):
+    assessment = assessment_start(
+        access=world.access(COORD),
+        actor=world.people[COORD],
+        framework_version=ciso_version,
+        period="2027",
     )
+    client.force_login(world.people[COORD])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    url = reverse("assessments:norm", args=[world.board.pk, assessment.pk, "GOV.1"])
 
-    assert pending[GENERIC].startswith(
-        "Deze niveaus zijn de algemene scoredefinities van het kader"
-    )
+    assert "Deze niveaus zijn de algemene scoredefinities van het kader" in client.get(url).text
