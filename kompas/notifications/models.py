@@ -93,6 +93,24 @@ TEXTS: dict[str, Any] = {
 }
 
 
+class CalendarFeed(models.Model):
+    """A person's secret address of their deadlines as a calendar (docs/notifications.md).
+
+    Only the SHA-256 of the token is kept: the address is shown once, when it is made; renewing
+    makes a new one and the old address stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"
+
+
 class Preference(models.Model):
     """How a person wants one kind of notification by e-mail (without a row: at once)."""
 

@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kompas.accounts.http import AuthenticatedHttpRequest
-from kompas.notifications import services
+from kompas.notifications import calendar, services
 from kompas.notifications.forms import PreferencesForm
-from kompas.notifications.models import Notification
+from kompas.notifications.models import CalendarFeed, Notification
 
 PAGE_SIZE = 50
 
@@ -55,3 +56,31 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The address of one's deadlines as a calendar: made or renewed here, shown once."""
+    token = ""
+    if request.method == "POST":
+        token = calendar.feed_renew(user=request.user)
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    address = (
+        request.build_absolute_uri(reverse("notifications:calendar_feed", args=[token]))
+        if token
+        else ""
+    )
+    return render(request, "notifications/calendar.html", {"feed": feed, "address": address})
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself, for calendar programs: the secret address is the only credential."""
+    feed = calendar.feed_for_token(token)
+    if feed is None:
+        raise Http404("No calendar at this address.")
+    response = HttpResponse(
+        calendar.calendar_bytes(user=feed.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,6 +1,7 @@
 """Issue 17: events notify the people they concern, once each, in the application and by e-mail
 at once or in a daily digest, as each person chose; the 72-hour warning cannot be switched off."""
 
+import datetime
 import smtplib
 
 import pytest
@@ -9,12 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from icalendar import Calendar
 
 from kompas.assessments.models import NormScore
 from kompas.assessments.services import assessment_approve, assessment_submit
 from kompas.boards.models import BoardSector, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.monitoring.services import round_open
+from kompas.notifications.calendar import feed_renew
 from kompas.notifications.mail import send_notifications
 from kompas.notifications.models import Delivery, Kind, Notification
 from kompas.notifications.services import preferences_save
@@ -22,7 +25,7 @@ from kompas.plans.services import risk_accept, risk_propose
 from kompas.testing import clock
 from kompas.testing.home import breach
 from kompas.testing.people import UserFactory
-from kompas.testing.world import World
+from kompas.testing.world import PlanWorld
 
 pytestmark = [pytest.mark.django_db, clock.pinned]
 
@@ -31,7 +34,7 @@ COORD, EXEC, PRIVACY = BoardRole.COORDINATOR, BoardRole.EXECUTIVE, BoardRole.PRI
 
 @pytest.fixture
 def world():
-    return World()
+    return PlanWorld()
 
 
 def told(kind):
@@ -301,3 +304,53 @@ def test_only_a_submitted_evaluation_can_be_sent_back(world):
             reason="Nog niet af.",
         )
     assert not Notification.objects.exists()
+
+
+# --- The calendar feed -------------------------------------------------------------------------
+
+
+def test_the_calendar_holds_the_person_s_deadlines_and_the_milestones(world, client):
+    incident = breach(world, hours_ago=10)
+    token = feed_renew(user=world.people[COORD])
+    world.measure("GO.01", due=clock.days_from_today(20), title="Strategie")
+
+    response = client.get(reverse("notifications:calendar_feed", args=[token]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    events = {
+        str(event["summary"]): event
+        for event in Calendar.from_ical(response.content).walk("VEVENT")
+    }
+    assert sorted(events) == [
+        "Stichting A: aan elke norm voldaan",
+        "Stichting A: maatregel \u2018Strategie\u2019 moet klaar zijn",
+        "Stichting A: uiterste moment voor het AP-besluit over datalek 1",
+        "Stichting A: voor elke norm een uitgewerkt plan",
+    ]
+    ap = events["Stichting A: uiterste moment voor het AP-besluit over datalek 1"]
+    assert ap["dtend"].dt == incident.deadline
+    met = events["Stichting A: aan elke norm voldaan"]
+    assert met["dtstart"].dt == datetime.date(2030, 12, 31)
+
+
+def test_a_renewed_calendar_address_closes_the_old_one(world, client):
+    old = feed_renew(user=world.people[COORD])
+    new = feed_renew(user=world.people[COORD])
+
+    assert client.get(reverse("notifications:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("notifications:calendar_feed", args=[new])).status_code == 200
+
+
+def test_the_calendar_page_shows_the_address_once(world, client):
+    client.force_login(world.people[COORD])
+    client.cookies["django_language"] = "en"
+    url = reverse("notifications:calendar")
+
+    made = client.post(url).text
+    later = client.get(url).text
+
+    assert "/calendar/" in made
+    assert ".ics" in made
+    assert ".ics" not in later
+    assert "Make a new address (the old one stops working)" in later
