@@ -93,6 +93,7 @@ ACCESS = {
     "notifications:calendar_feed": Public(),
     "boards:invitation": Public(),  # the token is the key; tested in test_invitations
     "boards:home": OnBoard(Action.VIEW_REPORTS),
+    "boards:contributor_scope": OnBoard(Action.MANAGE_MEMBERS, post_only=True),
     "boards:members": OnBoard(Action.MANAGE_MEMBERS),
     "boards:member_deactivate": OnBoard(Action.MANAGE_MEMBERS, post_only=True),
     "boards:schools": OnBoard(Action.MANAGE_BOARD),

@@ -45,6 +45,10 @@ class ScoreConflict(Exception):
         self.current = current
 
 
+# A contributor whose board limits them to their own norms (BoardAccess.may_edit_item).
+ONLY_ASSIGNED = "This board's contributors edit only the norms assigned to them."
+
+
 def _require(access: BoardAccess, action: Action) -> None:
     if not access.may(action):
         raise PermissionDenied(f"Your role may not {action}.")
@@ -150,6 +154,10 @@ def score_update(
         )
         if not current.assessment.is_editable:
             raise FrozenError(_("This self-evaluation is submitted or approved."))
+        if not access.may_edit_item(current.assignee_id):
+            raise PermissionDenied(
+                "This board's contributors edit only the norms assigned to them."
+            )
         if current.revision != revision:
             raise ScoreConflict(current)
         if change.assignee_id not in (None, current.assignee_id) and not _is_member(
@@ -238,6 +246,8 @@ def scores_confirm(
         waiting = NormScore.objects.select_for_update(of=("self",)).filter(
             assessment=locked, to_confirm=True
         )
+        if access.limited_to_own:
+            waiting = waiting.filter(assignee_id=access.membership.user_id)
         if domain_code is not None:
             if not locked.framework_version.domains.filter(code=domain_code).exists():
                 raise ValidationError(_("Unknown domain: %(code)s.") % {"code": domain_code})
@@ -295,6 +305,8 @@ def scores_import(
     between, ImportConflict names it and nothing is written.
     """
     _require(access, Action.EDIT)
+    if access.limited_to_own:
+        raise PermissionDenied(ONLY_ASSIGNED)
     minimum = assessment.framework_version.target_level
     with transaction.atomic():
         locked = (

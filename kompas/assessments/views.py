@@ -117,7 +117,7 @@ def norm_score(
         access=access, assessment_id=assessment_id, code=code, for_save=partial
     )
     assessment = score.assessment
-    editable = assessment.is_editable and access.may(Action.EDIT)
+    editable = assessment.is_editable and access.may_edit_item(score.assignee_id)
     members = None if partial else board_editors(board=access.board)
     labels = (
         None

@@ -20,8 +20,8 @@ from django.utils import timezone
 from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
-from kompas.boards.models import Board, Membership
-from kompas.boards.roles import Action, SectorRole, may
+from kompas.boards.models import Board, ContributorScope, Membership
+from kompas.boards.roles import Action, BoardRole, SectorRole, may
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,27 @@ class BoardAccess:
 
     def may(self, action: Action) -> bool:
         return may(self.role, action)
+
+    def may_edit_item(self, person_id: int | None) -> bool:
+        """Whether they may edit one norm score or measure, assigned to (owned by) `person_id`.
+
+        A contributor of a board whose coordinator limited them edits only what is theirs.
+        """
+        if not self.may(Action.EDIT):
+            return False
+        if self.role != BoardRole.CONTRIBUTOR:
+            return True
+        if self.board.contributors_edit == ContributorScope.ALL:
+            return True
+        return person_id is not None and person_id == self.membership.user_id
+
+    @property
+    def limited_to_own(self) -> bool:
+        """A contributor who may edit only the norms and measures that are theirs."""
+        return (
+            self.role == BoardRole.CONTRIBUTOR
+            and self.board.contributors_edit == ContributorScope.ASSIGNED
+        )
 
 
 def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:

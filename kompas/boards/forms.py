@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompas.boards.models import Province, Sector, bg_number_validator, brin_validator
+from kompas.boards.models import (
+    ContributorScope,
+    Province,
+    Sector,
+    bg_number_validator,
+    brin_validator,
+)
 from kompas.boards.roles import BoardRole
 from kompas.core.forms import Form
 
@@ -54,4 +60,12 @@ class BoardForm(Form):
     pupil_count = forms.IntegerField(label=_("Number of pupils"), min_value=0, initial=0)
     region = forms.ChoiceField(
         label=_("Region"), choices=[("", "—"), *Province.choices], required=False
+    )
+
+
+class ContributorScopeForm(Form):
+    scope = forms.ChoiceField(
+        label=_("Contributors may edit"),
+        choices=ContributorScope.choices,
+        widget=forms.RadioSelect,
     )

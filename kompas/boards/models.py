@@ -38,6 +38,13 @@ class Province(models.TextChoices):
     LIMBURG = "LI", "Limburg"
 
 
+class ContributorScope(models.TextChoices):
+    """What the board's contributors may edit (BRIEF 3): the coordinator decides per board."""
+
+    ALL = "all", _("Every norm and measure")
+    ASSIGNED = "assigned", _("Only the norms assigned to them and the measures they own")
+
+
 class Board(models.Model):
     name = models.CharField(_("name"), max_length=200)
     bg_number = models.CharField(
@@ -47,6 +54,12 @@ class Board(models.Model):
     region = models.CharField(_("region"), max_length=2, choices=Province.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    contributors_edit = models.CharField(
+        _("contributors may edit"),
+        max_length=10,
+        choices=ContributorScope.choices,
+        default=ContributorScope.ALL,
+    )
 
     class Meta:
         ordering = ("name",)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,16 +18,18 @@ from django.utils.translation import gettext as _
 from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record, diff
+from kompas.boards.access import BoardAccess
 from kompas.boards.models import (
     Board,
     BoardSector,
+    ContributorScope,
     Group,
     GroupMembership,
     Invitation,
     Membership,
     School,
 )
-from kompas.boards.roles import BoardRole
+from kompas.boards.roles import Action, BoardRole
 
 
 def _token_hash(token: str) -> str:
@@ -294,4 +296,26 @@ def user_deactivate(*, actor: User, user: User) -> None:
             actor=actor,
             obj=user,
             changes={"is_active": [True, False]},
+        )
+
+
+def contributor_scope_set(*, access: BoardAccess, actor: User, scope: str) -> None:
+    """The coordinator decides what the board's contributors may edit: all, or only theirs."""
+    if not access.may(Action.MANAGE_MEMBERS):
+        raise PermissionDenied("Only the IBP coordinator decides what contributors may edit.")
+    if scope not in ContributorScope.values:
+        raise ValidationError({"scope": _("Choose what contributors may edit.")})
+    with transaction.atomic():
+        board = Board.objects.select_for_update().get(pk=access.board.pk)
+        if board.contributors_edit == scope:
+            return
+        before = board.contributors_edit
+        board.contributors_edit = scope
+        board.save(update_fields=["contributors_edit"])
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            board_id=board.pk,
+            obj=board,
+            changes={"contributors_edit": [before, scope]},
         )

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:board_id>/", views.board_home, name="home"),
     path("<int:board_id>/members/", views.members, name="members"),
     path(
+        "<int:board_id>/members/contributors/",
+        views.contributor_scope,
+        name="contributor_scope",
+    ),
+    path(
         "<int:board_id>/members/<int:membership_id>/deactivate/",
         views.member_deactivate,
         name="member_deactivate",

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST, require_safe
 from kompas.accounts.http import AuthenticatedHttpRequest
 from kompas.boards import selectors, services
 from kompas.boards.access import BoardAccess, access_board_object, active_memberships, board_view
-from kompas.boards.forms import AcceptInvitationForm, InvitationForm, SchoolForm
+from kompas.boards.forms import (
+    AcceptInvitationForm,
+    ContributorScopeForm,
+    InvitationForm,
+    SchoolForm,
+)
 from kompas.boards.models import Board, Group, GroupMembership, Membership, SectorAssignment
 from kompas.boards.roles import Action, SectorRole
 from kompas.boards.services import InvitationError
@@ -97,6 +102,7 @@ def members(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpRespo
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and invite_from_form(request, access.board, form):
         return redirect("boards:members", access.board.pk)
+    scope_form = ContributorScopeForm(initial={"scope": access.board.contributors_edit})
     return render(
         request,
         "boards/members.html",
@@ -106,8 +112,24 @@ def members(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpRespo
             "form": form,
             "memberships": selectors.board_memberships(board=access.board),
             "invitations": selectors.open_invitations(board=access.board),
+            "scope_form": scope_form,
         },
     )
+
+
+@login_required
+@board_view(Action.MANAGE_MEMBERS)
+@require_POST
+def contributor_scope(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
+    form = ContributorScopeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what contributors may edit."))
+    else:
+        services.contributor_scope_set(
+            access=access, actor=request.user, scope=form.cleaned_data["scope"]
+        )
+        messages.success(request, _("Saved: what contributors may edit."))
+    return redirect("boards:members", access.board.pk)
 
 
 @login_required

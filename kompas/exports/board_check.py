@@ -238,28 +238,33 @@ def _upgrade(document: dict[str, Any], filename: str) -> None:
         )
     for name in ADDED_SINCE[version]:
         document[name] = []
-    # Before version 5 nothing came through a mapping between framework versions.
-    evaluations = document.get("evaluations")
-    for evaluation in evaluations if isinstance(evaluations, list) else []:
-        if isinstance(evaluation, dict):
-            evaluation.setdefault("mapping", None)
-            evaluation.setdefault("sent_back_reason", "")
-            scores = evaluation.get("scores")
-            for score in scores if isinstance(scores, list) else []:
-                if isinstance(score, dict):
-                    score.setdefault("carried", [])
-    submissions = document.get("submissions")
-    for submission in submissions if isinstance(submissions, list) else []:
-        if isinstance(submission, dict):
-            submission.setdefault("mapping", None)
+    _fill_later_fields(document)
+    document["schema_version"] = SCHEMA_VERSION
+
+
+def _objects(items: Any) -> list[dict[str, Any]]:
+    """The objects of a list read from a document (anything else is left to the schema)."""
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _fill_later_fields(document: dict[str, Any]) -> None:
+    """The fields later versions added, with what an older document meant by their absence."""
+    # Before version 5 contributors could edit everything, and nothing came through a mapping.
+    board = document.get("board")
+    if isinstance(board, dict):
+        board.setdefault("contributors_edit", "all")
+    for evaluation in _objects(document.get("evaluations")):
+        evaluation.setdefault("mapping", None)
+        evaluation.setdefault("sent_back_reason", "")
+        for score in _objects(evaluation.get("scores")):
+            score.setdefault("carried", [])
+    for submission in _objects(document.get("submissions")):
+        submission.setdefault("mapping", None)
     # Before version 4 a risk was only ever accepted, never proposed first.
     plan = document.get("plan")
-    acceptances = plan.get("risk_acceptances") if isinstance(plan, dict) else None
-    for acceptance in acceptances if isinstance(acceptances, list) else []:
-        if isinstance(acceptance, dict):
-            acceptance.setdefault("proposed_by", None)
-            acceptance.setdefault("proposed_at", None)
-    document["schema_version"] = SCHEMA_VERSION
+    for acceptance in _objects(plan.get("risk_acceptances") if isinstance(plan, dict) else None):
+        acceptance.setdefault("proposed_by", None)
+        acceptance.setdefault("proposed_at", None)
 
 
 def _check_installation(document: dict[str, Any], context: Checked) -> None:

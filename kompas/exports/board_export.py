@@ -98,6 +98,7 @@ def _board(context: Exporting) -> dict[str, Any]:
         "pupil_count": board.pupil_count,
         "region": board.region,
         "is_active": board.is_active,
+        "contributors_edit": board.contributors_edit,
         "created_at": moment(board.created_at),
     }
 

@@ -147,6 +147,7 @@ class _Writer:
             pupil_count=data["pupil_count"],
             region=data["region"],
             is_active=data["is_active"],
+            contributors_edit=data["contributors_edit"],
         )
         board.created_at = when(data["created_at"])  # type: ignore[assignment]
         Board.objects.filter(pk=board.pk).update(created_at=board.created_at)

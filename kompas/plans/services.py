@@ -64,6 +64,11 @@ def _require(access: BoardAccess, action: Action) -> None:
         raise PermissionDenied(f"Your role may not {action}.")
 
 
+def _require_own(access: BoardAccess, owner_id: int | None) -> None:
+    if not access.may_edit_item(owner_id):
+        raise PermissionDenied("This board's contributors edit only the measures they own.")
+
+
 def _validate(access: BoardAccess, data: MeasureData, links: dict[int, int]) -> None:
     errors: dict[str, str] = {}
     if not data.title.strip():
@@ -122,6 +127,10 @@ def measure_create(
     """A new measure in the plan, linked to norms with the level it brings each to."""
     _require(access, Action.EDIT)
     _validate(access, data, links)
+    if access.limited_to_own and data.owner_id != access.membership.user_id:
+        raise ValidationError(
+            {"owner": _("Contributors of this board own the measures they make: choose yourself.")}
+        )
     with transaction.atomic():
         measure = Measure.objects.create(
             board=access.board,
@@ -157,6 +166,7 @@ def measure_update(
     _validate(access, data, links)
     with transaction.atomic():
         current = Measure.objects.select_for_update().get(pk=measure.pk, board=access.board)
+        _require_own(access, current.owner_id)
         if current.revision != revision:
             raise MeasureConflict(current)
         before = {name: getattr(current, name) for name in MEASURE_FIELDS}
@@ -203,6 +213,7 @@ def measure_progress(
 ) -> MeasureUpdate:
     """A progress note; it also moves the measure to the status it reports."""
     _require(access, Action.EDIT)
+    _require_own(access, measure.owner_id)
     errors = {}
     if not remark.strip():
         errors["remark"] = _("Say what happened.")

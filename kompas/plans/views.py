@@ -173,7 +173,7 @@ def measure_edit(
             "conflict": conflict,
             "updates": measure.updates.select_related("author"),
             "progress_form": ProgressForm(initial={"status": measure.status}),
-            "can_edit": access.may(Action.EDIT),
+            "can_edit": access.may_edit_item(measure.owner_id),
             "overdue": measure.is_overdue(timezone.localdate()),
         },
         status=status,

@@ -22,13 +22,13 @@ def world(transactional_db, settings):
     person = world.people[PRIVACY]
     person.set_password(DEFAULT_DEMO_PASSWORD)
     person.save()
-    world.incident = breach(world, hours_ago=3, title="USB-stick kwijt")
-    return world
+    return world, breach(world, hours_ago=3, title="USB-stick kwijt")
 
 
 def test_the_privacy_officer_opens_the_breach_from_the_notifications(
     signed_in, live_server, world, assert_accessible, assert_fits
 ):
+    world, incident = world
     page = signed_in(world.people[PRIVACY].email)
     page.goto(f"{live_server.url}/notifications/")
 
@@ -39,9 +39,7 @@ def test_the_privacy_officer_opens_the_breach_from_the_notifications(
     assert_accessible(page)
 
     link.click()
-    expect(page).to_have_url(
-        f"{live_server.url}/boards/{world.board.pk}/incidents/{world.incident.pk}/"
-    )
+    expect(page).to_have_url(f"{live_server.url}/boards/{world.board.pk}/incidents/{incident.pk}/")
     expect(page.locator(".notification-link .badge")).to_have_count(0)
 
     page.goto(f"{live_server.url}/account/notifications/")

@@ -375,8 +375,9 @@ def test_a_version_3_document_with_version_4_sections_is_refused(export_world):
 def test_a_version_4_document_imports_with_nothing_through_a_mapping(export_world):
     document = as_new_board(board_document(board=export_world.board))
     document["schema_version"] = 4
+    del document["board"]["contributors_edit"]
     for evaluation in document["evaluations"]:
-        del evaluation["mapping"]
+        del evaluation["mapping"], evaluation["sent_back_reason"]
         for score in evaluation["scores"]:
             del score["carried"]
     for submission in document["submissions"]:
@@ -387,6 +388,7 @@ def test_a_version_4_document_imports_with_nothing_through_a_mapping(export_worl
     assert not SelfAssessment.objects.filter(board=result.board, mapping__isnull=False).exists()
     assert not Submission.objects.filter(board=result.board, mapping__isnull=False).exists()
     assert board_document(board=result.board)["schema_version"] == 5
+    assert result.board.contributors_edit == "all"
 
 
 def test_the_sector_services_come_back_as_they_were(export_world):
