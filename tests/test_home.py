@@ -14,6 +14,7 @@ from kompas.boards.models import BoardSector, Group, SectorAssignment
 from kompas.boards.roles import BoardRole, SectorRole
 from kompas.boards.todo import Urgency
 from kompas.monitoring.services import round_open
+from kompas.reports.annual_services import annual_report_draft
 from kompas.testing import clock
 from kompas.testing.home import HomeWorld, breach
 from kompas.testing.people import UserFactory
@@ -55,6 +56,10 @@ def test_the_executive_sees_what_waits_for_their_decision():
         (Urgency.WAITING, "Self-evaluation 2026 waits for your approval"),
         (Urgency.WAITING, "The coordinator proposes to accept the risk on BC.03"),
     ]
+    annual_report_draft(access=world.access(COORD), actor=world.people[COORD], year=2026)
+    assert (Urgency.WAITING, "The annual-report paragraph 2026 waits for your approval") in (
+        world.tasks(EXEC)
+    )
     # Once approved, the open round asks for it.
     SelfAssessment.objects.filter(pk=world.assessment.pk).update(
         status="approved", approved_at=timezone.now()
