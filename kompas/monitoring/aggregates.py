@@ -516,6 +516,9 @@ def release_compute(*, release: Release) -> Publication | None:
     release = Release.objects.select_for_update().select_related("round").get(pk=release.pk)
     if release.status != ReleaseStatus.PENDING:
         return None
+    # A submission holds the round's row while it is made: waiting for it here means that one
+    # stamped before `as_of` but not yet committed is seen, as later releases will assume.
+    MonitoringRound.objects.select_for_update().filter(pk=release.round_id).first()
     round_ = release.round
     earlier = earlier_releases(release)
     norms = list(
