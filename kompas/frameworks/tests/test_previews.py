@@ -1,5 +1,6 @@
 import pytest
 import yaml
+from django.utils import translation
 
 from kompas.frameworks.fileformat import (
     FrameworkDocument,
@@ -58,7 +59,8 @@ def test_norm_changes_names_every_field_that_differs():
     (line,) = norm_changes(normalise(old), normalise(new)).changed
 
     assert line.fields == ("criteria", "example_measures", "growth_phase")
-    assert line.field_labels == "level criteria, example measures, growth phase"
+    with translation.override("en"):
+        assert line.field_labels == "level criteria, example measures, growth phase"
 
 
 def test_relationship_counts_count_every_kind_with_removed_and_new():
