@@ -318,6 +318,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Framework import limits.
 FRAMEWORK_IMPORT_MAX_BYTES = env_int("FRAMEWORK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# A framework or mapping file uploaded on the platform page waits here, under a random name,
+# between its preview and the confirmation (docs/framework-format.md).
+FRAMEWORK_UPLOAD_ROOT = VAR_DIR / "framework-uploads"
 # A filled-in self-evaluation workbook is some 30 KB; these limits leave room and stop bombs.
 EXCEL_IMPORT_MAX_BYTES = env_int("EXCEL_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 EXCEL_IMPORT_MAX_UNPACKED_BYTES = env_int(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("boards/", include("kompas.assessments.urls")),
     path("boards/", include("kompas.plans.urls")),
     path("boards/", include("kompas.reports.urls")),
+    path("platform/frameworks/", include("kompas.frameworks.platform_urls")),
     path("platform/", include("kompas.boards.platform_urls")),
     path("", include("kompas.monitoring.urls")),
     path("", include("kompas.incidents.urls")),

@@ -182,6 +182,8 @@ ACCESS = {
     "exports:board_download": OnBoard(Action.EXPORT_BOARD),
     "exports:restore": Sector((SectorRole.PLATFORM_ADMIN,)),
     "exports:restore_confirm": Sector((SectorRole.PLATFORM_ADMIN,), post_only=True),
+    "platform_frameworks:index": Sector((SectorRole.PLATFORM_ADMIN,)),
+    "platform_frameworks:confirm": Sector((SectorRole.PLATFORM_ADMIN,), post_only=True),
 }
 # Third-party URL sets with their own access rules: sign-in and account self-service
 # (django-allauth, under accounts/) and Django's admin (staff only).

@@ -22,6 +22,7 @@ LISTED = {
     ("kompas.assessments.views", "plan"): "signed by us; anything else is a BadSignature",
     ("kompas.assessments.views", "domain"): "only looked up among the framework's domain codes",
     ("kompas.exports.views", "ticket"): "signed by us; anything else is refused as forged",
+    ("kompas.frameworks.platform_views", "ticket"): "signed by us; anything else is refused",
     ("kompas.boards.views", "shares_named_results"): "only compared with 'on'",
     ("kompas.boards.views", "board"): "used only when it is all digits",
     ("kompas.monitoring.views", "close"): "only compared with '1'",

@@ -43,6 +43,7 @@ class MappingImport:
 
 
 def mapping_import(*, path: Path) -> MappingImport:
+    """Check a mapping file completely, then write it in one transaction."""
     document = read_mapping_file(path, max_bytes=settings.FRAMEWORK_IMPORT_MAX_BYTES)
     return mapping_import_document(document=document, filename=str(path))
 
@@ -50,32 +51,57 @@ def mapping_import(*, path: Path) -> MappingImport:
 def mapping_import_document(*, document: MappingDocument, filename: str) -> MappingImport:
     """Write a checked mapping; an identical one already present changes nothing."""
     with transaction.atomic():
-        source, target = _versions(document, filename)
-        existing = Mapping.objects.select_for_update().filter(source=source, target=target).first()
-        if existing is not None:
-            if existing.checksum == document.checksum:
-                return MappingImport(existing, created=False)
+        checked = mapping_check(document=document, filename=filename, lock=True)
+        if checked.existing is not None:
+            return MappingImport(checked.existing, created=False)
+        mapping = Mapping.objects.create(
+            source=checked.source,
+            target=checked.target,
+            title=document.data["title"],
+            description=document.data["description"],
+            checksum=document.checksum,
+        )
+        MappingPair.objects.bulk_create(_pairs(mapping, document.data, checked.norms))
+    return MappingImport(mapping, created=True)
+
+
+@dataclass(frozen=True)
+class CheckedMapping:
+    """A mapping file that fits the catalogue: its versions, their norms, an identical copy."""
+
+    source: FrameworkVersion
+    target: FrameworkVersion
+    existing: Mapping | None
+    norms: dict[str, dict[str, Norm]]
+
+
+def mapping_check(
+    *, document: MappingDocument, filename: str, lock: bool = False
+) -> CheckedMapping:
+    """Check a mapping against the catalogue without writing; the import and its preview ask.
+
+    Raises MappingFileError (unknown versions or norms, norms left out) or MappingConflict
+    (a different mapping between the same versions). `existing` is an identical mapping.
+    """
+    source, target = _versions(document, filename)
+    mappings = Mapping.objects.select_for_update() if lock else Mapping.objects.all()
+    existing = mappings.filter(source=source, target=target).first()
+    if existing is not None:
+        if existing.checksum != document.checksum:
             raise MappingConflict(
                 f"{filename}: a different mapping from {source} to {target} already exists. "
                 "Mappings never change once imported, because periods were started through "
                 "them; import the corrected mapping for a new version of the framework."
             )
-        norms = {
-            side: {norm.code: norm for norm in Norm.objects.filter(framework_version=version)}
-            for side, version in (("source", source), ("target", target))
-        }
-        problems = catalogue_problems(document, norms)
-        if problems:
-            raise MappingFileError(filename, problems)
-        mapping = Mapping.objects.create(
-            source=source,
-            target=target,
-            title=document.data["title"],
-            description=document.data["description"],
-            checksum=document.checksum,
-        )
-        MappingPair.objects.bulk_create(_pairs(mapping, document.data, norms))
-    return MappingImport(mapping, created=True)
+        return CheckedMapping(source, target, existing, {})
+    norms = {
+        side: {norm.code: norm for norm in Norm.objects.filter(framework_version=version)}
+        for side, version in (("source", source), ("target", target))
+    }
+    problems = catalogue_problems(document, norms)
+    if problems:
+        raise MappingFileError(filename, problems)
+    return CheckedMapping(source, target, None, norms)
 
 
 def _versions(

@@ -53,34 +53,51 @@ def framework_import(*, path: Path) -> ImportResult:
 
 def framework_import_document(*, document: FrameworkDocument, filename: str) -> ImportResult:
     """Write a validated document; an identical version already present changes nothing."""
-    data = document.data
     with transaction.atomic():
         framework = Framework.objects.select_for_update().filter(slug=document.slug).first()
-        if framework is not None:
-            if framework.name != data["framework"]["name"]:
-                raise FrameworkFileError(
-                    filename,
-                    [
-                        Problem(
-                            ("framework", "name"),
-                            f"framework {document.slug!r} is named {framework.name!r} here; "
-                            f"the file names it {data['framework']['name']!r}",
-                        )
-                    ],
-                )
-            existing = framework.versions.filter(version=document.version).first()
-            if existing is not None:
-                if existing.checksum == document.checksum:
-                    return ImportResult(existing, created=False)
-                raise FrameworkVersionConflict(
-                    f"{filename}: version {document.version} of framework {document.slug!r} "
-                    "already exists with different content. Versions never change once "
-                    "imported; give the new file a new version number."
-                )
-        else:
-            framework = Framework.objects.create(slug=document.slug, name=data["framework"]["name"])
+        existing = identical_version(framework=framework, document=document, filename=filename)
+        if existing is not None:
+            return ImportResult(existing, created=False)
+        if framework is None:
+            framework = Framework.objects.create(
+                slug=document.slug, name=document.data["framework"]["name"]
+            )
         version = _create_version(framework, document)
     return ImportResult(version, created=True)
+
+
+def identical_version(
+    *, framework: Framework | None, document: FrameworkDocument, filename: str
+) -> FrameworkVersion | None:
+    """The version equal to the document if present; raise if the catalogue refuses the file.
+
+    Refused are a renamed framework (FrameworkFileError) and different content under an
+    existing version number (FrameworkVersionConflict). The import and its preview both ask.
+    """
+    if framework is None:
+        return None
+    name = document.data["framework"]["name"]
+    if framework.name != name:
+        raise FrameworkFileError(
+            filename,
+            [
+                Problem(
+                    ("framework", "name"),
+                    f"framework {document.slug!r} is named {framework.name!r} here; "
+                    f"the file names it {name!r}",
+                )
+            ],
+        )
+    existing = framework.versions.filter(version=document.version).first()
+    if existing is None:
+        return None
+    if existing.checksum != document.checksum:
+        raise FrameworkVersionConflict(
+            f"{filename}: version {document.version} of framework {document.slug!r} "
+            "already exists with different content. Versions never change once "
+            "imported; give the new file a new version number."
+        )
+    return existing
 
 
 def _create_version(framework: Framework, document: FrameworkDocument) -> FrameworkVersion:

@@ -1,0 +1,167 @@
+"""What importing a framework or mapping file would change, shown before the admin confirms.
+
+The comparisons (`norm_changes`, `relationship_counts`) are pure functions of normalised
+documents; `framework_preview` and `mapping_preview` read the catalogue the way the import does
+(`services.identical_version`, `mappings.mapping_check`), so a file the preview accepts is one
+the import accepts, and they raise the same errors. Nothing here writes.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kompas.boards.models import Board
+from kompas.frameworks.fileformat import FrameworkDocument
+from kompas.frameworks.mappingformat import MappingDocument
+from kompas.frameworks.mappings import mapping_check
+from kompas.frameworks.models import Framework, FrameworkVersion, Mapping, Relationship
+from kompas.frameworks.selectors import export_document
+from kompas.frameworks.services import identical_version
+
+# The fields of a norm compared between versions, in the order the preview names them.
+NORM_FIELDS = {
+    "title": _("title"),
+    "domain": _("domain"),
+    "statement": _("statement"),
+    "why": _("why"),
+    "confirmed": _("confirmed"),
+    "criteria": _("level criteria"),
+    "example_measures": _("example measures"),
+    "references": _("references"),
+    "growth_phase": _("growth phase"),
+}
+
+
+@dataclass(frozen=True)
+class NormLine:
+    code: str
+    title: str
+    fields: tuple[str, ...] = ()  # for a changed norm: what changed
+
+    @property
+    def field_labels(self) -> str:
+        return ", ".join(str(NORM_FIELDS[name]) for name in self.fields)
+
+
+@dataclass(frozen=True)
+class NormChanges:
+    """The norms of a new version against those of an earlier one, matched by code."""
+
+    new: list[NormLine] = field(default_factory=list)
+    changed: list[NormLine] = field(default_factory=list)
+    removed: list[NormLine] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def norm_changes(previous: dict[str, Any], document: dict[str, Any]) -> NormChanges:
+    """New, changed (with the fields that differ) and removed norms of `document`."""
+    before = {norm["code"]: norm for norm in previous["norms"]}
+    after = {norm["code"]: norm for norm in document["norms"]}
+    removed = [NormLine(code, norm["title"]) for code, norm in before.items() if code not in after]
+    changes = NormChanges(removed=removed)
+    unchanged = 0
+    for code, norm in after.items():
+        old = before.get(code)
+        if old is None:
+            changes.new.append(NormLine(code, norm["title"]))
+            continue
+        differ = tuple(name for name in NORM_FIELDS if old.get(name) != norm.get(name))
+        if differ:
+            changes.changed.append(NormLine(code, norm["title"], differ))
+        else:
+            unchanged += 1
+    return NormChanges(changes.new, changes.changed, changes.removed, unchanged)
+
+
+def relationship_counts(data: dict[str, Any]) -> list[tuple[str, int]]:
+    """(relationship, number of lines) for every relationship, removed and new included."""
+    counts = dict.fromkeys(Relationship.values, 0)
+    for pair in data["pairs"]:
+        counts[pair["relationship"]] += 1
+    counts[Relationship.REMOVED] += len(data["removed"])
+    counts[Relationship.NEW] += len(data["new"])
+    return list(counts.items())
+
+
+@dataclass(frozen=True)
+class FrameworkPreview:
+    """A framework version file as the catalogue would take it."""
+
+    slug: str
+    name: str
+    version: str
+    title: str
+    norm_count: int
+    identical: FrameworkVersion | None  # present with the same content: importing is a no-op
+    previous: FrameworkVersion | None  # the latest other version of the same framework
+    changes: NormChanges | None
+
+    kind = "framework"
+
+
+def framework_preview(*, document: FrameworkDocument, filename: str) -> FrameworkPreview:
+    """Raises FrameworkFileError or FrameworkVersionConflict as the import would."""
+    framework = Framework.objects.filter(slug=document.slug).first()
+    identical = identical_version(framework=framework, document=document, filename=filename)
+    previous = None
+    if framework is not None:
+        previous = (
+            FrameworkVersion.objects.select_related("framework")
+            .filter(framework=framework)
+            .exclude(version=document.version)
+            .order_by("-imported_at", "-pk")
+            .first()
+        )
+    changes = (
+        norm_changes(export_document(version=previous), document.data)
+        if previous is not None and identical is None
+        else None
+    )
+    return FrameworkPreview(
+        slug=document.slug,
+        name=document.data["framework"]["name"],
+        version=document.version,
+        title=document.data["version"]["title"],
+        norm_count=len(document.data["norms"]),
+        identical=identical,
+        previous=previous,
+        changes=changes,
+    )
+
+
+@dataclass(frozen=True)
+class MappingPreview:
+    """A mapping file as the catalogue would take it, and the boards it concerns."""
+
+    source: FrameworkVersion
+    target: FrameworkVersion
+    title: str
+    identical: Mapping | None
+    relationships: list[tuple[str, int]]
+    removed: list[str]
+    new: list[str]
+    boards: list[Board]  # boards with a self-evaluation on the source version
+
+    kind = "mapping"
+
+    @property
+    def relationship_rows(self) -> list[tuple[str, int]]:
+        labels = dict(Relationship.choices)
+        return [(str(labels[value]), count) for value, count in self.relationships]
+
+
+def mapping_preview(*, document: MappingDocument, filename: str) -> MappingPreview:
+    """Raises MappingFileError or MappingConflict as the import would."""
+    checked = mapping_check(document=document, filename=filename)
+    boards = Board.objects.filter(assessments__framework_version=checked.source).distinct()
+    return MappingPreview(
+        source=checked.source,
+        target=checked.target,
+        title=document.data["title"],
+        identical=checked.existing,
+        relationships=relationship_counts(document.data),
+        removed=[item["norm"] for item in document.data["removed"]],
+        new=[item["norm"] for item in document.data["new"]],
+        boards=list(boards.order_by("name")),
+    )
