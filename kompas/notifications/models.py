@@ -23,11 +23,13 @@ class Kind(models.TextChoices):
     RISK_PROPOSED = "risk_proposed", _("A risk acceptance is proposed")
     RISK_ACCEPTED = "risk_accepted", _("A risk acceptance was decided")
     BREACH_REGISTERED = "breach_registered", _("A personal-data breach was registered")
+    BREACH_DAY_LEFT = "breach_day_left", _("24 hours left to decide on a breach")
+    BREACH_OVERDUE = "breach_overdue", _("The decision on a breach is overdue")
     ROUND_OPENED = "round_opened", _("A monitoring round opened")
 
 
 # The 72 hours of a breach: whoever keeps the register hears of it, whatever they chose.
-ALWAYS_SENT = frozenset({Kind.BREACH_REGISTERED})
+ALWAYS_SENT = frozenset({Kind.BREACH_REGISTERED, Kind.BREACH_DAY_LEFT, Kind.BREACH_OVERDUE})
 
 
 class Delivery(models.TextChoices):
@@ -43,7 +45,12 @@ class Notification(models.Model):
     board = models.ForeignKey(
         Board, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="+")
+    # What it follows: an event on the audit trail, or for a clock's warnings (which no event
+    # marks) a key naming the warning, e.g. "incident:12:overdue".
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     params = models.JSONField(default=dict)
     url = models.CharField(max_length=500)
@@ -58,7 +65,16 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "event"], name="notification_once"),
+            models.UniqueConstraint(
+                fields=["recipient", "event"],
+                condition=models.Q(event__isnull=False),
+                name="notification_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
@@ -90,6 +106,14 @@ TEXTS: dict[str, Any] = {
         "within 72 hours of becoming aware of it."
     ),
     Kind.ROUND_OPENED: _("%(board)s: the monitoring round %(round)s is open for your board."),
+    Kind.BREACH_DAY_LEFT: _(
+        "%(board)s: less than 24 hours left to decide whether breach %(number)s is notified to "
+        "the AP."
+    ),
+    Kind.BREACH_OVERDUE: _(
+        "%(board)s: the 72 hours to decide whether breach %(number)s is notified to the AP have "
+        "passed; record the decision and the reason for the delay."
+    ),
 }
 
 

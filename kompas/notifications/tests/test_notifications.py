@@ -354,3 +354,44 @@ def test_the_calendar_page_shows_the_address_once(world, client):
     assert ".ics" in made
     assert ".ics" not in later
     assert "Make a new address (the old one stops working)" in later
+
+
+# --- The 72-hour clock's warnings ---------------------------------------------------------------
+
+
+def test_the_keepers_of_the_register_are_warned_a_day_before_and_once_overdue(world, mailoutbox):
+    from kompas.notifications.clock import clock_warnings
+
+    incident = breach(world, hours_ago=40)  # the deadline is 32 hours away
+    send_notifications(now=clock.NOW)
+    assert not Notification.objects.filter(kind=Kind.BREACH_DAY_LEFT).exists()
+
+    nine_hours_later = clock.NOW + datetime.timedelta(hours=9)  # 23 hours left
+    assert send_notifications(now=nine_hours_later) == 3
+    assert clock_warnings(now=nine_hours_later) == 0  # once
+    assert told(Kind.BREACH_DAY_LEFT) == ["coordinator", "executive", "privacy_officer"]
+
+    past = incident.deadline + datetime.timedelta(minutes=5)
+    mailoutbox.clear()
+    assert send_notifications(now=past) == 3
+    assert told(Kind.BREACH_OVERDUE) == ["coordinator", "executive", "privacy_officer"]
+    assert {message.subject for message in mailoutbox} == {
+        "IBP-Kompas: Het besluit over een datalek is te laat"
+    }
+
+
+def test_a_decided_breach_warns_no_one(world):
+    from kompas.incidents.models import Incident
+    from kompas.notifications.clock import clock_warnings
+
+    incident = breach(world, hours_ago=60)
+    Incident.objects.filter(pk=incident.pk).update(
+        notify_decision="not_notified", decided_at=clock.NOW
+    )
+
+    assert clock_warnings(now=clock.NOW) == 0
+
+
+def test_the_clock_s_warnings_cannot_be_switched_off(world):
+    with pytest.raises(ValueError, match="cannot be switched off"):
+        preferences_save(user=world.people[EXEC], choices={Kind.BREACH_OVERDUE: "off"})
