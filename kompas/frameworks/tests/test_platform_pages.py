@@ -213,6 +213,9 @@ def test_a_mapping_is_previewed_and_imported(admin_client):
     preview = response.context["checked"].preview
     assert preview.kind == "mapping"
     assert dict(preview.relationships)["equal"] == 2
+    assert "Beleid en planning informatiebeveiliging" in response.text  # a pair's target title
+    assert 'id="lines-superset"' in response.text
+    assert 'id="lines-intersects"' not in response.text  # a relationship the file does not use
     admin_client.post(CONFIRM, {"ticket": ticket_of(response)})
 
     mapping_row = Mapping.objects.get()
