@@ -140,6 +140,9 @@ class FrameworkPreview:
     identical: FrameworkVersion | None  # present with the same content: importing is a no-op
     previous: FrameworkVersion | None  # the latest other version of the same framework
     changes: NormChanges | None
+    # Boards with a self-evaluation on another version of the framework: their work reaches
+    # the new version only through a mapping.
+    boards: list[Board] = field(default_factory=list)
 
     kind = "framework"
 
@@ -149,6 +152,13 @@ def framework_preview(*, document: FrameworkDocument, filename: str) -> Framewor
     framework = Framework.objects.filter(slug=document.slug).first()
     identical = identical_version(framework=framework, document=document, filename=filename)
     previous = None
+    boards: list[Board] = []
+    if framework is not None and identical is None:
+        boards = list(
+            Board.objects.filter(assessments__framework_version__framework=framework)
+            .distinct()
+            .order_by("name")
+        )
     if framework is not None:
         previous = (
             FrameworkVersion.objects.select_related("framework")
@@ -171,6 +181,7 @@ def framework_preview(*, document: FrameworkDocument, filename: str) -> Framewor
         identical=identical,
         previous=previous,
         changes=changes,
+        boards=boards,
     )
 
 

@@ -202,6 +202,15 @@ def test_a_new_version_shows_its_changes_against_the_previous_one(admin_client):
     changes = response.context["checked"].preview.changes
     assert [line.code for line in changes.new] == ["BC.04", "BV.03"]
     assert "BV.01" in response.text
+    assert response.context["checked"].preview.boards == []
+
+
+def test_a_new_version_names_the_boards_on_an_earlier_version(admin_client, world):
+    response = upload(admin_client, framework_doc(version="2.0"))
+
+    assert [board.name for board in response.context["checked"].preview.boards] == ["Stichting A"]
+    assert "Stichting A" in response.text
+    assert "Stichting B" not in response.text
 
 
 def test_a_mapping_is_previewed_and_imported(admin_client):

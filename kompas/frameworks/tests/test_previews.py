@@ -135,6 +135,25 @@ def test_a_new_version_is_compared_with_the_latest_installed_one():
     assert [line.code for line in preview.changes.removed] == ["GO.03", "BV.01"]
 
 
+def test_a_new_version_names_the_boards_evaluating_on_an_earlier_one(world):
+    revised = framework_doc(version="2.0")
+    revised["norms"][0]["title"] = "Anders"
+
+    preview = framework_preview(document=loaded(revised), filename="kader.yaml")
+
+    assert preview.previous == world.version
+    assert [board.name for board in preview.boards] == ["Stichting A"]
+    identical = framework_preview(document=loaded(framework_doc()), filename="kader.yaml")
+    assert identical.boards == []
+
+
+@pytest.mark.django_db
+def test_a_new_framework_affects_no_board():
+    preview = framework_preview(document=loaded(framework_doc()), filename="kader.yaml")
+
+    assert preview.boards == []
+
+
 @pytest.mark.django_db
 def test_the_preview_refuses_what_the_import_refuses():
     import_document(framework_doc())
