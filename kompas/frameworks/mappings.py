@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kompas.frameworks.fileformat import JsonPath, Problem
 from kompas.frameworks.mappingformat import (
@@ -50,6 +50,15 @@ def mapping_import(*, path: Path) -> MappingImport:
 
 def mapping_import_document(*, document: MappingDocument, filename: str) -> MappingImport:
     """Write a checked mapping; an identical one already present changes nothing."""
+    try:
+        return _import_document(document, filename)
+    except IntegrityError:
+        # A concurrent import of a mapping between the same versions committed first; a
+        # second look finds it identical (nothing to do) or refuses it as a conflict.
+        return _import_document(document, filename)
+
+
+def _import_document(document: MappingDocument, filename: str) -> MappingImport:
     with transaction.atomic():
         checked = mapping_check(document=document, filename=filename, lock=True)
         if checked.existing is not None:

@@ -85,6 +85,50 @@ def relationship_counts(data: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 @dataclass(frozen=True)
+class PairLine:
+    """One line of a mapping: a source norm, a target norm (or neither side), and its note."""
+
+    source: str
+    source_title: str
+    target: str
+    target_title: str
+    note: str
+
+
+# Titles of the norms a mapping names, per side ("source", "target"), by code.
+Titles = dict[str, dict[str, str]]
+
+
+def mapping_lines(data: dict[str, Any], titles: Titles) -> list[tuple[str, list[PairLine]]]:
+    """The mapping's lines grouped by relationship, in the order of `Relationship`.
+
+    Pairs keep the file's order; a removed norm has only a source, a new norm only a target.
+    A code without a title (not in `titles`) gets an empty title.
+    """
+    source, target = titles.get("source", {}), titles.get("target", {})
+    groups: dict[str, list[PairLine]] = {value: [] for value in Relationship.values}
+    for pair in data["pairs"]:
+        groups[pair["relationship"]].append(
+            PairLine(
+                pair["source"],
+                source.get(pair["source"], ""),
+                pair["target"],
+                target.get(pair["target"], ""),
+                pair["note"],
+            )
+        )
+    for item in data["removed"]:
+        groups[Relationship.REMOVED].append(
+            PairLine(item["norm"], source.get(item["norm"], ""), "", "", item["note"])
+        )
+    for item in data["new"]:
+        groups[Relationship.NEW].append(
+            PairLine("", "", item["norm"], target.get(item["norm"], ""), item["note"])
+        )
+    return list(groups.items())
+
+
+@dataclass(frozen=True)
 class FrameworkPreview:
     """A framework version file as the catalogue would take it."""
 
@@ -96,6 +140,9 @@ class FrameworkPreview:
     identical: FrameworkVersion | None  # present with the same content: importing is a no-op
     previous: FrameworkVersion | None  # the latest other version of the same framework
     changes: NormChanges | None
+    # Boards with a self-evaluation on another version of the framework: their work reaches
+    # the new version only through a mapping.
+    boards: list[Board] = field(default_factory=list)
 
     kind = "framework"
 
@@ -105,6 +152,13 @@ def framework_preview(*, document: FrameworkDocument, filename: str) -> Framewor
     framework = Framework.objects.filter(slug=document.slug).first()
     identical = identical_version(framework=framework, document=document, filename=filename)
     previous = None
+    boards: list[Board] = []
+    if framework is not None and identical is None:
+        boards = list(
+            Board.objects.filter(assessments__framework_version__framework=framework)
+            .distinct()
+            .order_by("name")
+        )
     if framework is not None:
         previous = (
             FrameworkVersion.objects.select_related("framework")
@@ -127,6 +181,7 @@ def framework_preview(*, document: FrameworkDocument, filename: str) -> Framewor
         identical=identical,
         previous=previous,
         changes=changes,
+        boards=boards,
     )
 
 
@@ -142,6 +197,7 @@ class MappingPreview:
     removed: list[str]
     new: list[str]
     boards: list[Board]  # boards with a self-evaluation on the source version
+    lines: list[tuple[str, list[PairLine]]] = field(default_factory=list)
 
     kind = "mapping"
 
@@ -150,11 +206,21 @@ class MappingPreview:
         labels = dict(Relationship.choices)
         return [(str(labels[value]), count) for value, count in self.relationships]
 
+    @property
+    def line_groups(self) -> list[tuple[str, str, list[PairLine]]]:
+        """(relationship, its label, lines) for every relationship the mapping uses."""
+        labels = dict(Relationship.choices)
+        return [(value, str(labels[value]), lines) for value, lines in self.lines if lines]
+
 
 def mapping_preview(*, document: MappingDocument, filename: str) -> MappingPreview:
     """Raises MappingFileError or MappingConflict as the import would."""
     checked = mapping_check(document=document, filename=filename)
     boards = Board.objects.filter(assessments__framework_version=checked.source).distinct()
+    titles = {
+        side: {code: norm.title for code, norm in norms.items()}
+        for side, norms in checked.norms.items()
+    }
     return MappingPreview(
         source=checked.source,
         target=checked.target,
@@ -164,4 +230,5 @@ def mapping_preview(*, document: MappingDocument, filename: str) -> MappingPrevi
         removed=[item["norm"] for item in document.data["removed"]],
         new=[item["norm"] for item in document.data["new"]],
         boards=list(boards.order_by("name")),
+        lines=mapping_lines(document.data, titles),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kompas.frameworks.fileformat import (
     FrameworkDocument,
@@ -53,6 +53,16 @@ def framework_import(*, path: Path) -> ImportResult:
 
 def framework_import_document(*, document: FrameworkDocument, filename: str) -> ImportResult:
     """Write a validated document; an identical version already present changes nothing."""
+    try:
+        return _import_document(document, filename)
+    except IntegrityError:
+        # A concurrent import of the same new framework or version committed first (the lock
+        # on the framework row cannot serialise a framework that did not exist yet). Its rows
+        # are visible now, so a second look finds the version identical or refuses it.
+        return _import_document(document, filename)
+
+
+def _import_document(document: FrameworkDocument, filename: str) -> ImportResult:
     with transaction.atomic():
         framework = Framework.objects.select_for_update().filter(slug=document.slug).first()
         existing = identical_version(framework=framework, document=document, filename=filename)

@@ -71,6 +71,8 @@ def test_the_admin_previews_and_confirms_a_version_and_its_mapping(
     admin.get_by_label(FILE_LABEL).set_input_files(catalogue["mapping.yaml"])
     admin.get_by_role("button", name="Bestand controleren").click()
     expect(admin.get_by_role("heading", name="Betrokken besturen")).to_be_visible()
+    superset = admin.get_by_role("table", name="Omvat (2)")
+    expect(superset.get_by_role("cell", name="BC.04 Hersteltest van back-ups")).to_be_visible()
     check(admin, assert_accessible, assert_fits)
 
     admin.get_by_role("button", name="Deze mapping importeren").click()

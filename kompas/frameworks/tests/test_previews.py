@@ -2,6 +2,7 @@ import pytest
 import yaml
 from django.utils import translation
 
+from kompas.frameworks import mappingformat
 from kompas.frameworks.fileformat import (
     FrameworkDocument,
     FrameworkFileError,
@@ -11,7 +12,9 @@ from kompas.frameworks.fileformat import (
 from kompas.frameworks.mappingformat import parse_mapping_text
 from kompas.frameworks.mappings import MappingConflict
 from kompas.frameworks.previews import (
+    PairLine,
     framework_preview,
+    mapping_lines,
     mapping_preview,
     norm_changes,
     relationship_counts,
@@ -78,6 +81,27 @@ def test_relationship_counts_count_every_kind_with_removed_and_new():
     }
 
 
+def test_mapping_lines_group_every_line_by_relationship_in_the_files_order():
+    _old, _new, mapping = revision_docs()
+    mapping["pairs"][0]["note"] = "Anders verwoord."
+    titles = {"source": {"GO.01": "Strategie", "BV.01": "Oud"}, "target": {"BV.03": "Nieuw"}}
+
+    groups = dict(mapping_lines(mappingformat.normalise(mapping), titles))
+
+    assert list(groups) == ["equal", "subset", "superset", "intersects", "removed", "new"]
+    assert groups["equal"] == [
+        PairLine("GO.01", "Strategie", "GO.01", "", "Anders verwoord."),
+        PairLine("BV.02", "", "BV.02", "", ""),
+    ]
+    assert [(line.source, line.target) for line in groups["superset"]] == [
+        ("BC.03", "BC.03"),
+        ("BC.03", "BC.04"),
+    ]
+    assert groups["intersects"] == []
+    assert groups["removed"] == [PairLine("BV.01", "Oud", "", "", "Vervallen.")]
+    assert groups["new"] == [PairLine("", "", "BV.03", "Nieuw", "Nieuw.")]
+
+
 @pytest.mark.django_db
 def test_a_version_of_a_new_framework_has_nothing_to_compare_with():
     preview = framework_preview(document=loaded(framework_doc()), filename="kader.yaml")
@@ -111,6 +135,25 @@ def test_a_new_version_is_compared_with_the_latest_installed_one():
     assert [line.code for line in preview.changes.removed] == ["GO.03", "BV.01"]
 
 
+def test_a_new_version_names_the_boards_evaluating_on_an_earlier_one(world):
+    revised = framework_doc(version="2.0")
+    revised["norms"][0]["title"] = "Anders"
+
+    preview = framework_preview(document=loaded(revised), filename="kader.yaml")
+
+    assert preview.previous == world.version
+    assert [board.name for board in preview.boards] == ["Stichting A"]
+    identical = framework_preview(document=loaded(framework_doc()), filename="kader.yaml")
+    assert identical.boards == []
+
+
+@pytest.mark.django_db
+def test_a_new_framework_affects_no_board():
+    preview = framework_preview(document=loaded(framework_doc()), filename="kader.yaml")
+
+    assert preview.boards == []
+
+
 @pytest.mark.django_db
 def test_the_preview_refuses_what_the_import_refuses():
     import_document(framework_doc())
@@ -137,6 +180,12 @@ def test_a_mapping_preview_names_the_boards_with_evaluations_on_the_source():
     assert preview.removed == ["BV.01"]
     assert preview.new == ["BV.03"]
     assert preview.identical is None
+    groups = {value: lines for value, _label, lines in preview.line_groups}
+    assert list(groups) == ["equal", "subset", "superset", "removed", "new"]
+    (first, *_rest) = groups["subset"]
+    assert (first.source, first.target) == ("GO.02", "GO.02")
+    assert first.source_title == world.old.norms.get(code="GO.02").title
+    assert first.target_title == "Beleid en planning informatiebeveiliging"
 
 
 @pytest.mark.django_db
