@@ -11,18 +11,15 @@ are removed once their ticket has expired (docs/board-export.md).
 """
 
 import hashlib
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext as _
 
 from kompas.accounts.models import User
+from kompas.core.staging import StagedFileGone, Staging
 from kompas.exports.board_check import check_board_document, parse_board_file
 from kompas.exports.board_import import ImportResult, board_import
 from kompas.exports.document import BoardFileError
@@ -30,7 +27,6 @@ from kompas.frameworks.fileformat import MAX_REPORTED_PROBLEMS
 
 TICKET_SALT = "kompas.exports.restore"
 TICKET_VALID_SECONDS = 60 * 60
-TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 class RestoreRefused(Exception):
@@ -62,8 +58,14 @@ class Preview:
     ticket: str = ""  # empty: the file was refused and not kept
 
 
-def _root() -> Path:
-    return Path(settings.BOARD_RESTORE_ROOT)
+def _staging() -> Staging:
+    return Staging(
+        root=Path(settings.BOARD_RESTORE_ROOT),
+        suffix=".json",
+        salt=TICKET_SALT,
+        refused=RestoreRefused,
+        valid_seconds=TICKET_VALID_SECONDS,
+    )
 
 
 def _counts(document: Any) -> dict[str, int]:
@@ -106,16 +108,6 @@ def refused(
     )
 
 
-def _remove_expired() -> None:
-    """Files of previews nobody confirmed, once their ticket can no longer be used."""
-    if not _root().is_dir():
-        return
-    limit = time.time() - TICKET_VALID_SECONDS
-    for path in _root().glob("*.json"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
 def restore_preview(*, actor: User, filename: str, data: bytes) -> Preview:
     """Check an uploaded board export as `import_board` would; keep it for confirming if it passes.
 
@@ -133,14 +125,7 @@ def restore_preview(*, actor: User, filename: str, data: bytes) -> Preview:
         checked = check_board_document(document, filename=filename)
     except BoardFileError as error:
         return refused(error, sha256=digest, size=len(data), document=document)
-    _remove_expired()
-    token = secrets.token_urlsafe(32)
-    _root().mkdir(parents=True, exist_ok=True)
-    (_root() / f"{token}.json").write_bytes(data)
-    ticket = signing.dumps(
-        {"token": token, "user": actor.pk, "sha256": digest, "filename": filename},
-        salt=TICKET_SALT,
-    )
+    ticket = _staging().stage(data, user_id=actor.pk, filename=filename)
     return Preview(
         filename=filename,
         sha256=digest,
@@ -160,33 +145,13 @@ def restore_confirm(*, actor: User, ticket: str) -> ImportResult:
     The import is recorded on the platform chain with `actor` (board_import). The staged file
     is removed, whether the restore succeeds or is refused.
     """
-    expired = RestoreRefused(_("The preview has expired or was altered; upload the file again."))
+    staging = _staging()
+    claim = staging.claim(ticket, user_id=actor.pk)
     try:
-        claim = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_VALID_SECONDS)
-    except signing.BadSignature:
-        raise expired from None
-    token = claim.get("token") if isinstance(claim, dict) else None
-    # Signed by this installation, so never forged; the name is checked all the same before
-    # it becomes a path.
-    if not isinstance(token, str) or not TOKEN.fullmatch(token) or "sha256" not in claim:
-        raise expired
-    if claim.get("user") != actor.pk:
-        raise RestoreRefused(_("That preview belongs to another person; upload the file again."))
-    path = _root() / f"{token}.json"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise RestoreRefused(
-            _("The previewed file is no longer here; upload the file again.")
-        ) from None
-    try:
-        if hashlib.sha256(data).hexdigest() != claim["sha256"]:
-            raise RestoreRefused(
-                _("The stored file is not the one you previewed; upload the file again.")
+        with staging.taken(claim) as data:
+            filename = str(claim["filename"])
+            return board_import(
+                document=parse_board_file(data, filename=filename), filename=filename, actor=actor
             )
-        filename = str(claim["filename"])
-        return board_import(
-            document=parse_board_file(data, filename=filename), filename=filename, actor=actor
-        )
-    finally:
-        path.unlink(missing_ok=True)
+    except StagedFileGone:
+        raise Staging.gone(RestoreRefused) from None

@@ -6,25 +6,22 @@ a random name; the page carries only a signed ticket naming that file, the admin
 SHA-256 and the document's checksum. Confirming first claims the staged file by renaming it,
 which only one request can do, so a second confirmation never imports twice; it then checks
 the file again and imports exactly the document that was previewed, recorded on the platform
-chain of the audit trail. Files of abandoned previews are removed once their ticket expired.
+chain of the audit trail. The staging itself is the board restore's too (kompas.core.staging).
 """
 
 import hashlib
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompas.accounts.models import User
 from kompas.audit.models import AuditAction
 from kompas.audit.services import audit_record
+from kompas.core.staging import StagedFileGone, Staging
 from kompas.frameworks import mappingformat
 from kompas.frameworks.fileformat import (
     FORMAT,
@@ -50,7 +47,6 @@ from kompas.frameworks.services import FrameworkVersionConflict, framework_impor
 
 TICKET_SALT = "kompas.frameworks.uploads"
 TICKET_VALID_SECONDS = 60 * 60
-TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 FRAMEWORK = "framework"
 MAPPING = "mapping"
 
@@ -87,8 +83,14 @@ class Imported:
     created: bool
 
 
-def _root() -> Path:
-    return Path(settings.FRAMEWORK_UPLOAD_ROOT)
+def _staging() -> Staging:
+    return Staging(
+        root=Path(settings.FRAMEWORK_UPLOAD_ROOT),
+        suffix=".yaml",
+        salt=TICKET_SALT,
+        refused=UploadRefused,
+        valid_seconds=TICKET_VALID_SECONDS,
+    )
 
 
 def _located(error: LocatedFileError) -> tuple[list[Located], int]:
@@ -171,47 +173,16 @@ def upload_check(*, actor: User, filename: str, data: bytes) -> Checked:
         return refusal(filename, digest, error)
     if preview.identical is not None:
         return Checked(filename, digest, preview)
-    _remove_expired()
-    token = secrets.token_urlsafe(32)
-    _root().mkdir(parents=True, exist_ok=True)
-    (_root() / f"{token}.yaml").write_bytes(data)
-    claim = {
-        "token": token,
-        "user": actor.pk,
-        "kind": kind,
-        "sha256": digest,
-        "checksum": document.checksum,
-        "filename": filename,
-    }
-    return Checked(filename, digest, preview, ticket=signing.dumps(claim, salt=TICKET_SALT))
-
-
-def _remove_expired() -> None:
-    if not _root().is_dir():
-        return
-    limit = time.time() - TICKET_VALID_SECONDS
-    for path in _root().glob("*.yaml*"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    ticket = _staging().stage(
+        data, user_id=actor.pk, kind=kind, checksum=document.checksum, filename=filename
+    )
+    return Checked(filename, digest, preview, ticket=ticket)
 
 
 def _claim(ticket: str, actor: User) -> dict[str, Any]:
-    expired = UploadRefused(_("The preview has expired or was altered; upload the file again."))
-    try:
-        claim = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_VALID_SECONDS)
-    except signing.BadSignature:
-        raise expired from None
-    if not isinstance(claim, dict):
-        raise expired
-    token = claim.get("token")
-    # Signed by this installation, so never forged; the name is checked all the same before
-    # it becomes a path.
-    if not isinstance(token, str) or not TOKEN.fullmatch(token):
-        raise expired
+    claim = _staging().claim(ticket, user_id=actor.pk)
     if claim.get("kind") not in (FRAMEWORK, MAPPING) or "checksum" not in claim:
-        raise expired
-    if claim.get("user") != actor.pk:
-        raise UploadRefused(_("That preview belongs to another person; upload the file again."))
+        raise UploadRefused(_("The preview has expired or was altered; upload the file again."))
     return claim
 
 
@@ -227,33 +198,21 @@ def upload_confirm(*, actor: User, ticket: str) -> Imported:
     same ticket imports at most once.
     """
     claim = _claim(ticket, actor)
-    staged = _root() / f"{claim['token']}.yaml"
-    claimed = staged.with_suffix(f".yaml.{secrets.token_hex(8)}")
     try:
-        staged.rename(claimed)
-    except OSError:
+        with _staging().taken(claim) as data:
+            filename = str(claim["filename"])
+            document = _parse(claim["kind"], data, filename)
+            if document.checksum != claim["checksum"]:
+                raise UploadRefused(
+                    _("The stored file is not the one you previewed; upload the file again.")
+                )
+            return _import(document, filename=filename, sha256=claim["sha256"], actor=actor)
+    except StagedFileGone:
         if _already_imported(claim):
             raise UploadRefused(
                 _("This file has already been imported; nothing was imported again.")
             ) from None
-        raise UploadRefused(
-            _("The previewed file is no longer here; upload the file again.")
-        ) from None
-    try:
-        data = claimed.read_bytes()
-        filename = str(claim["filename"])
-        if hashlib.sha256(data).hexdigest() != claim["sha256"]:
-            raise UploadRefused(
-                _("The stored file is not the one you previewed; upload the file again.")
-            )
-        document = _parse(claim["kind"], data, filename)
-        if document.checksum != claim["checksum"]:
-            raise UploadRefused(
-                _("The stored file is not the one you previewed; upload the file again.")
-            )
-        return _import(document, filename=filename, sha256=claim["sha256"], actor=actor)
-    finally:
-        claimed.unlink(missing_ok=True)
+        raise Staging.gone(UploadRefused) from None
 
 
 def _import(
