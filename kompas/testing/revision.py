@@ -7,6 +7,8 @@ GO.03 and BC.03, one on the removed BV.01, and a risk accepted for GO.01.
 
 import datetime
 
+from django.utils import timezone
+
 from kompas.assessments.evidence import evidence_add_link
 from kompas.assessments.models import NormScore
 from kompas.assessments.services import assessment_start
@@ -62,7 +64,7 @@ class RevisionWorld(ReportWorld):
             actor=executive,
             norm=self.norm("GO.01"),
             reason="Strategie volgt na de fusie.",
-            review_date=datetime.date(2028, 3, 1),
+            review_date=timezone.localdate() + datetime.timedelta(days=120),  # ahead, any day
         )
 
     def import_mapping(self):
