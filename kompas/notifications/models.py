@@ -26,6 +26,16 @@ class Kind(models.TextChoices):
     BREACH_DAY_LEFT = "breach_day_left", _("24 hours left to decide on a breach")
     BREACH_OVERDUE = "breach_overdue", _("The decision on a breach is overdue")
     ROUND_OPENED = "round_opened", _("A monitoring round opened")
+    ROUND_CLOSING = "round_closing", _("A monitoring round closes soon")
+    PLAN_SUBMITTED = "plan_submitted", _("The plan waits for approval")
+    PLAN_APPROVED = "plan_approved", _("The plan was approved")
+    PLAN_SENT_BACK = "plan_sent_back", _("The plan was sent back")
+    REMARK_ADDRESSED = "remark_addressed", _("A remark is addressed to you")
+    REVIEW_DISPUTED = "review_disputed", _("A peer review disputes a score")
+    REVIEW_FINISHED = "review_finished", _("A peer review was finished")
+    REPORT_QUESTION = "report_question", _("The supervisory board asked a question")
+    REPORT_ANSWERED = "report_answered", _("A question of the supervisory board was answered")
+    SHARED_MEASURE = "shared_measure", _("A joint measure is offered to your board")
 
 
 # The 72 hours of a breach: whoever keeps the register hears of it, whatever they chose.
@@ -106,6 +116,25 @@ TEXTS: dict[str, Any] = {
         "within 72 hours of becoming aware of it."
     ),
     Kind.ROUND_OPENED: _("%(board)s: the monitoring round %(round)s is open for your board."),
+    Kind.ROUND_CLOSING: _(
+        "%(board)s: the monitoring round %(round)s closes on %(closes)s; your board has not "
+        "submitted yet."
+    ),
+    Kind.PLAN_SUBMITTED: _("%(board)s: the improvement plan waits for your approval."),
+    Kind.PLAN_APPROVED: _("%(board)s: the improvement plan was approved."),
+    Kind.PLAN_SENT_BACK: _("%(board)s: the executive sent the improvement plan back: %(reason)s"),
+    Kind.REMARK_ADDRESSED: _("%(board)s: %(author)s wrote a remark for you on %(subject)s."),
+    Kind.REVIEW_DISPUTED: _(
+        "%(board)s: the peer review of %(evaluation)s disputes the score on %(norm)s."
+    ),
+    Kind.REVIEW_FINISHED: _("%(board)s: the peer review of %(evaluation)s is finished."),
+    Kind.REPORT_QUESTION: _(
+        "%(board)s: the supervisory board asked a question on the report %(report)s."
+    ),
+    Kind.REPORT_ANSWERED: _("%(board)s: the question on the report %(report)s was answered."),
+    Kind.SHARED_MEASURE: _(
+        "%(board)s: the region offers the joint measure %(measure)s to adopt into your plan."
+    ),
     Kind.BREACH_DAY_LEFT: _(
         "%(board)s: less than 24 hours left to decide whether breach %(number)s is notified to "
         "the AP."
