@@ -128,6 +128,8 @@ ACCESS = {
     "plans:risk_withdraw": OnBoard(Action.ACCEPT_RISK, post_only=True),
     "plans:deadline": OnBoard(Action.MANAGE_BOARD, post_only=True),
     "plans:approve": OnBoard(Action.APPROVE, post_only=True),
+    "plans:submit": OnBoard(Action.MANAGE_BOARD, post_only=True),
+    "plans:send_back": OnBoard(Action.APPROVE, post_only=True),
     "plans:version": OnBoard(Action.VIEW),
     "plans:compare": OnBoard(Action.VIEW),
     "plans:export_xlsx": OnBoard(Action.VIEW),

@@ -1,23 +1,32 @@
-"""The 72-hour clock's warnings: 24 hours left, and overdue (docs/notifications.md).
+"""Warnings that a clock makes, not an event (docs/notifications.md).
 
 No event on the audit trail marks the moment a clock passes a mark, so the periodic job
-(`send_notifications`, run every quarter of an hour) looks at every breach still undecided and
-makes each warning once per person, keyed by the incident and the mark. Whoever keeps the
-register hears of it: the coordinator, the executive and the privacy officer.
+(`send_notifications`, run every quarter of an hour) looks for them and makes each warning once
+per person, keyed by what it is about and the mark:
+
+- the 72-hour clock of a breach: 24 hours left, and overdue. Whoever keeps the register hears
+  of it (the coordinator, the executive and the privacy officer), whatever they chose;
+- a monitoring round's closing date: a week before it, the executives of the boards the round
+  is for that have not submitted to it yet, as each of them chose for that kind.
 """
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from kompas.boards.models import Board, BoardSector
 from kompas.boards.roles import Action, BoardRole, may
 from kompas.incidents.clock import decision_deadline
 from kompas.incidents.models import Incident, IncidentKind, NotifyDecision
-from kompas.notifications.models import Delivery, Kind, Notification
+from kompas.monitoring.models import MonitoringRound, RoundStatus, Submission
+from kompas.notifications.models import Delivery, Kind, Notification, Preference
 from kompas.notifications.rules import members
 
 DAY = datetime.timedelta(hours=24)
+ROUND_WARNING = datetime.timedelta(days=7)
 KEEPERS = tuple(role for role in BoardRole.values if may(role, Action.VIEW_INCIDENTS))
 
 
@@ -60,3 +69,51 @@ def clock_warnings(*, now: datetime.datetime | None = None) -> int:
     before = Notification.objects.filter(key__startswith="incident:").count()
     Notification.objects.bulk_create(made, ignore_conflicts=True)
     return Notification.objects.filter(key__startswith="incident:").count() - before
+
+
+def round_warnings(*, now: datetime.datetime | None = None) -> int:
+    """Warn the executives of boards that have not submitted to a round closing within a week;
+    once per person and round. The number made; two queries per open round that closes soon,
+    whatever the number of boards."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    closing = MonitoringRound.objects.filter(
+        status=RoundStatus.OPEN, closes_on__gte=today, closes_on__lte=today + ROUND_WARNING
+    )
+    made = []
+    for round_ in closing:
+        closes_on = round_.closes_on
+        assert closes_on is not None  # the filter above asked for a closing date
+        for_round = BoardSector.objects.filter(board=OuterRef("pk"), sector__in=round_.sectors)
+        submitted = Submission.objects.filter(board=OuterRef("pk"), round=round_)
+        boards = list(
+            Board.objects.filter(is_active=True).filter(Exists(for_round), ~Exists(submitted))
+        )
+        found = members(boards, (BoardRole.EXECUTIVE,))
+        chosen = dict(
+            Preference.objects.filter(
+                user__in={m.user_id for m in found}, kind=Kind.ROUND_CLOSING
+            ).values_list("user_id", "delivery")
+        )
+        for membership in found:
+            made.append(
+                Notification(
+                    recipient_id=membership.user_id,
+                    board_id=membership.board_id,
+                    key=f"round:{round_.pk}:{membership.board_id}:closing",
+                    kind=Kind.ROUND_CLOSING,
+                    params={
+                        "board": membership.board.name,
+                        "round": round_.name,
+                        "closes": date_format(closes_on, "j F Y"),
+                    },
+                    url=reverse("monitoring:board_rounds", args=[membership.board_id]),
+                    created_at=now,
+                    delivery=chosen.get(membership.user_id, Delivery.IMMEDIATE),
+                )
+            )
+    if not made:
+        return 0
+    before = Notification.objects.filter(key__startswith="round:").count()
+    Notification.objects.bulk_create(made, ignore_conflicts=True)
+    return Notification.objects.filter(key__startswith="round:").count() - before

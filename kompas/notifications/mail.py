@@ -18,18 +18,19 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from kompas.notifications.clock import clock_warnings
+from kompas.notifications.clock import clock_warnings, round_warnings
 from kompas.notifications.models import Delivery, Kind, Notification
 
 logger = logging.getLogger(__name__)
 
 
 def send_notifications(*, now: datetime.datetime | None = None, digests: bool = False) -> int:
-    """Make the 72-hour clock's warnings that are due, then send what is owed: every immediate
-    notification not sent yet, and with `digests` the daily digests. Returns the number of
-    messages sent."""
+    """Make the clocks' warnings that are due (the 72 hours, a round's closing date), then send
+    what is owed: every immediate notification not sent yet, and with `digests` the daily
+    digests. Returns the number of messages sent."""
     now = now or timezone.now()
     clock_warnings(now=now)
+    round_warnings(now=now)
     sent = 0
     pending = Notification.objects.filter(
         delivery=Delivery.IMMEDIATE, emailed_at__isnull=True

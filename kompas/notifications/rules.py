@@ -20,7 +20,7 @@ from kompas.boards.roles import BoardRole
 from kompas.incidents.models import Incident, IncidentKind
 from kompas.monitoring.models import MonitoringRound
 from kompas.notifications.models import Kind
-from kompas.plans.models import RiskAcceptance
+from kompas.plans.models import Plan, PlanVersion, RiskAcceptance
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,47 @@ def _risk(event: AuditEvent, status: str | None) -> Planned | None:
     )
 
 
+# The plan's status steps, as the evaluation's.
+PLAN_STEPS = {
+    ("draft", "submitted"): (Kind.PLAN_SUBMITTED, BoardRole.EXECUTIVE),
+    ("submitted", "draft"): (Kind.PLAN_SENT_BACK, BoardRole.COORDINATOR),
+}
+
+
+def _plan_url(board_id: int) -> str:
+    return reverse("plans:plan", args=[board_id]) + "#approval-heading"
+
+
+def _plan(event: AuditEvent, status: str | None) -> Planned | None:
+    step = PLAN_STEPS.get(tuple(event.changes.get("status") or ()))
+    if step is None:
+        return None
+    plan = Plan.objects.select_related("board").filter(pk=event.object_id).first()
+    if plan is None:
+        return None
+    kind, role = step
+    params = {}
+    if kind == Kind.PLAN_SENT_BACK:
+        reason = event.changes.get("reason") or ["", ""]
+        params["reason"] = str(reason[-1])[:300]
+    return Planned(kind=kind, url_of=_plan_url, params=params, boards=[plan.board], roles=(role,))
+
+
+def _plan_version(event: AuditEvent, status: str | None) -> Planned | None:
+    if event.action != AuditAction.APPROVE:
+        return None
+    version = PlanVersion.objects.select_related("board").filter(pk=event.object_id).first()
+    if version is None:
+        return None
+    return Planned(
+        kind=Kind.PLAN_APPROVED,
+        url_of=lambda board_id: reverse("plans:version", args=[board_id, version.number]),
+        params={},
+        boards=[version.board],
+        roles=(BoardRole.COORDINATOR,),
+    )
+
+
 def _breach(event: AuditEvent, status: str | None) -> Planned | None:
     if event.action != AuditAction.CREATE:
         return None
@@ -124,6 +165,8 @@ def _round(event: AuditEvent, status: str | None) -> Planned | None:
 RULES: dict[str, Callable[[AuditEvent, str | None], Planned | None]] = {
     "assessments.selfassessment": _evaluation,
     "plans.riskacceptance": _risk,
+    "plans.plan": _plan,
+    "plans.planversion": _plan_version,
     "incidents.incident": _breach,
     "monitoring.monitoringround": _round,
 }

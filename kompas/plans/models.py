@@ -30,6 +30,13 @@ class Plan(models.Model):
         help_text=_("Every gap must be closed by a measure due on or before this date."),
     )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # The coordinator's request for approval, cleared when the executive approves or sends the
+    # plan back; the reason of the last sending back stays until the plan is submitted again.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back_reason = models.TextField(_("reason for sending back"), blank=True)
 
     class Meta:
         verbose_name = _("improvement plan")
@@ -37,6 +44,11 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board} · {_('improvement plan')}"
+
+    @property
+    def is_submitted(self) -> bool:
+        """Waiting for the executive's approval."""
+        return self.submitted_at is not None
 
 
 class MeasureStatus(models.TextChoices):

@@ -446,20 +446,71 @@ def risk_withdraw(*, access: BoardAccess, actor: User, acceptance: RiskAcceptanc
         )
 
 
+def _approvable(board: Any) -> Any:
+    """The plan's check, refused while there is nothing to approve or a gap is open."""
+    check = plan_check(board=board)
+    if check.assessment is None:
+        raise ValidationError(_("There is no self-evaluation to base the plan on."))
+    if check.open:
+        raise ValidationError(
+            _("Not every gap is covered: %(codes)s.")
+            % {"codes": ", ".join(gap.code for gap in check.open)}
+        )
+    return check
+
+
+def plan_submit(*, access: BoardAccess, actor: User) -> Plan:
+    """The coordinator asks the executive to approve the plan; it must cover every gap."""
+    _require(access, Action.MANAGE_BOARD)
+    with transaction.atomic():
+        plan, _created = Plan.objects.select_for_update().get_or_create(board=access.board)
+        if plan.is_submitted:
+            raise ValidationError(_("The plan is already waiting for approval."))
+        _approvable(access.board)
+        plan.submitted_at, plan.submitted_by = timezone.now(), actor
+        plan.sent_back_reason = ""
+        plan.save(update_fields=["submitted_at", "submitted_by", "sent_back_reason"])
+        _record(access, actor, AuditAction.UPDATE, plan, {"status": ["draft", "submitted"]})
+    return plan
+
+
+def plan_send_back(*, access: BoardAccess, actor: User, reason: str) -> Plan:
+    """Instead of approving, the executive sends the submitted plan back with a reason."""
+    _require(access, Action.APPROVE)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you send the plan back.")})
+    check_text(reason, field="reason", unstorable_only=True)
+    with transaction.atomic():
+        plan, _created = Plan.objects.select_for_update().get_or_create(board=access.board)
+        if not plan.is_submitted:
+            raise ValidationError(_("Only a plan that waits for approval can be sent back."))
+        plan.submitted_at, plan.submitted_by = None, None
+        plan.sent_back_reason = reason.strip()
+        plan.save(update_fields=["submitted_at", "submitted_by", "sent_back_reason"])
+        _record(
+            access,
+            actor,
+            AuditAction.UPDATE,
+            plan,
+            {"status": ["submitted", "draft"], "reason": ["", plan.sent_back_reason]},
+        )
+    return plan
+
+
 def plan_approve(*, access: BoardAccess, actor: User, note: str = "") -> PlanVersion:
-    """The executive approves the plan as it stands; refused while a gap is open."""
+    """The executive approves the plan as it stands; refused while a gap is open.
+
+    A plan need not have been submitted: the executive may approve it directly. Approving ends
+    a pending request for approval.
+    """
     _require(access, Action.APPROVE)
     check_text(note, field="note", unstorable_only=True)
     with transaction.atomic():
         plan, _created = Plan.objects.select_for_update().get_or_create(board=access.board)
-        check = plan_check(board=access.board)
-        if check.assessment is None:
-            raise ValidationError(_("There is no self-evaluation to base the plan on."))
-        if check.open:
-            raise ValidationError(
-                _("Not every gap is covered: %(codes)s.")
-                % {"codes": ", ".join(gap.code for gap in check.open)}
-            )
+        check = _approvable(access.board)
+        if plan.is_submitted:
+            plan.submitted_at, plan.submitted_by = None, None
+            plan.save(update_fields=["submitted_at", "submitted_by"])
         latest = PlanVersion.objects.filter(board=access.board).order_by("-number").first()
         version = PlanVersion.objects.create(
             board=access.board,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kompas.boards.access import BoardAccess
 from kompas.boards.roles import Action
 from kompas.boards.todo import Task, Urgency
-from kompas.plans.models import OPEN_STATUSES, Measure, RiskAcceptance
+from kompas.plans.models import OPEN_STATUSES, Measure, Plan, RiskAcceptance
 
 
 def _moment(day: datetime.date) -> datetime.datetime:
@@ -22,7 +22,8 @@ def _moment(day: datetime.date) -> datetime.datetime:
 
 def plan_work(access: BoardAccess, now: datetime.datetime) -> Iterable[Task]:
     """The person's open measures that are late or due within the reminders' horizon
-    (PLAN_REMINDER_DAYS_BEFORE), and risk proposals for the executive (two queries)."""
+    (PLAN_REMINDER_DAYS_BEFORE), the plan waiting for the executive or sent back to the
+    coordinator, and risk proposals for the executive (three queries)."""
     board_id = access.board.pk
     today = timezone.localdate(now)
     horizon = today + datetime.timedelta(days=settings.PLAN_REMINDER_DAYS_BEFORE)
@@ -43,6 +44,30 @@ def plan_work(access: BoardAccess, now: datetime.datetime) -> Iterable[Task]:
                 url=reverse("plans:measure", args=[board_id, measure.pk]),
                 due=_moment(measure.due_date),
                 late=late,
+            )
+        )
+    approves, manages = access.may(Action.APPROVE), access.may(Action.MANAGE_BOARD)
+    plan = Plan.objects.filter(board_id=board_id).first() if approves or manages else None
+    plan_url = reverse("plans:plan", args=[board_id]) + "#approval-heading"
+    if plan is not None and plan.submitted_at is not None and approves:
+        tasks.append(
+            Task(
+                urgency=Urgency.WAITING,
+                title=_("The improvement plan waits for your approval"),
+                detail=_("submitted on %(date)s")
+                % {"date": date_format(timezone.localtime(plan.submitted_at), "j F Y")},
+                url=plan_url,
+                due=plan.submitted_at,
+            )
+        )
+    elif plan is not None and plan.sent_back_reason and manages and not approves:
+        tasks.append(
+            Task(
+                urgency=Urgency.WAITING,
+                title=_("The executive sent the improvement plan back"),
+                detail=plan.sent_back_reason[:120],
+                url=plan_url,
+                due=plan.updated_at,
             )
         )
     if access.may(Action.ACCEPT_RISK):

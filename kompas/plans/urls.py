@@ -32,6 +32,8 @@ urlpatterns = [
     path("<int:board_id>/plan/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<int:board_id>/plan/deadline/", views.deadline, name="deadline"),
     path("<int:board_id>/plan/approve/", views.approve, name="approve"),
+    path("<int:board_id>/plan/submit/", views.submit, name="submit"),
+    path("<int:board_id>/plan/send-back/", views.send_back, name="send_back"),
     path("<int:board_id>/plan/versions/<int:number>/", views.version, name="version"),
     path("<int:board_id>/plan/versions/compare/", views.compare, name="compare"),
 ]

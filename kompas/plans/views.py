@@ -54,6 +54,7 @@ def plan(request: HttpRequest, access: BoardAccess) -> HttpResponse:
             "can_propose": access.may(Action.PROPOSE_RISK),
             "can_approve": access.may(Action.APPROVE),
             "can_manage": access.may(Action.MANAGE_BOARD),
+            "plan": selectors.plan_of(board=access.board),
         },
     )
 
@@ -320,6 +321,34 @@ def deadline(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResp
         messages.success(request, _("Deadline saved."))
     else:
         messages.error(request, _("Give the deadline as a date."))
+    return redirect("plans:plan", access.board.pk)
+
+
+@login_required
+@board_view(Action.MANAGE_BOARD)
+@require_POST
+def submit(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
+    try:
+        services.plan_submit(access=access, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The plan is submitted to the executive for approval."))
+    return redirect("plans:plan", access.board.pk)
+
+
+@login_required
+@board_view(Action.APPROVE)
+@require_POST
+def send_back(request: AuthenticatedHttpRequest, access: BoardAccess) -> HttpResponse:
+    try:
+        services.plan_send_back(
+            access=access, actor=request.user, reason=posted_text(request.POST, "reason")
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The plan is sent back to the coordinator."))
     return redirect("plans:plan", access.board.pk)
 
 
